@@ -1,0 +1,31 @@
+"""greenprompt: compare prompt variants on quality and measured energy and carbon.
+
+The public API is imported lazily so that `greenprompt --help` stays fast: the heavy
+libraries (llama_cpp, datasets, codecarbon) load only when a run needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "compare": "greenprompt.runner",
+    "CompareOptions": "greenprompt.runner",
+    "load_prompt_set": "greenprompt.prompts",
+    "load_dataset": "greenprompt.data",
+    "resolve_model": "greenprompt.models",
+    "get_scorer": "greenprompt.scoring",
+    "GreenPromptError": "greenprompt.errors",
+    "RunResult": "greenprompt.records",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'greenprompt' has no attribute {name!r}")

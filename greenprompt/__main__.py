@@ -1,0 +1,3 @@
+from greenprompt.cli import main
+
+main()

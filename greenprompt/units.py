@@ -1,0 +1,33 @@
+"""Human-readable figures with SI prefixes (mJ/J/kJ, µg/mg/g/kg), three significant digits."""
+
+from __future__ import annotations
+
+_PREFIXES = ((1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"))
+
+
+def si(value: float | None, unit: str, digits: int = 3) -> str:
+    """`si(0.0123, 'J')` -> '12.3 mJ'. None -> 'n/a'."""
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return f"0 {unit}"
+    magnitude = abs(value)
+    for factor, prefix in _PREFIXES:
+        if magnitude >= factor * 0.9995:
+            break
+    scaled = value / factor
+    return f"{scaled:.{digits}g} {prefix}{unit}".replace("e+0", "e")
+
+
+def energy(joules: float | None) -> str:
+    return si(joules, "J")
+
+
+def carbon(grams: float | None) -> str:
+    return si(grams, "g")
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "n/a"
+    return si(seconds, "s") if seconds < 60 else f"{seconds / 60:.1f} min"

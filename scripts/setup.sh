@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up .venv with greenprompt, its test tools and a llama-cpp-python built for this CPU.
+# Idempotent: a second run only checks. Needs Python 3.10+ and the package registries.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python_bin=${PYTHON:-$(command -v python3.11 || command -v python3)}
+[ -x .venv/bin/python ] || "$python_bin" -m venv .venv
+py=.venv/bin/python
+"$py" -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+# llama-cpp-python is built from source. On x86_64 a native build can crash (SIGSEGV in
+# ggml_backend_amx_mul_mat on CPUs that advertise AMX it cannot use), and a fixed list of
+# ISA flags can use instructions the CPU lacks (SIGILL). So: no native detection, and each
+# ISA extension switched on only when /proc/cpuinfo lists it. Elsewhere the default is right.
+if [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = x86_64 ] && [ -r /proc/cpuinfo ]; then
+    flags=" $(grep -m1 '^flags' /proc/cpuinfo | cut -d: -f2) "
+    args="-DGGML_NATIVE=OFF"
+    for pair in avx:AVX avx2:AVX2 fma:FMA f16c:F16C bmi2:BMI2 avx512f:AVX512 avx512vbmi:AVX512_VBMI \
+                avx512_vnni:AVX512_VNNI avx512_bf16:AVX512_BF16 avx_vnni:AVX_VNNI; do
+        case "$flags" in *" ${pair%%:*} "*) args+=" -DGGML_${pair#*:}=ON" ;; esac
+    done
+    export CMAKE_ARGS="$args"
+    echo "llama-cpp-python build flags: $CMAKE_ARGS" >&2
+fi
+
+"$py" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# pip reuses a cached wheel whatever CMAKE_ARGS were; if that wheel cannot run here, rebuild.
+if ! "$py" -m greenprompt.backends.selfcheck; then
+    echo "llama-cpp-python does not run on this CPU; rebuilding it without pip's cached wheel" >&2
+    "$py" -m pip cache remove llama_cpp_python >/dev/null 2>&1 || true
+    "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps --no-cache-dir llama-cpp-python
+    "$py" -m greenprompt.backends.selfcheck
+fi
