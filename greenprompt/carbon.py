@@ -31,7 +31,7 @@ def grid_intensity(country: str | None = None, g_per_kwh: float | None = None, p
         data = _codecarbon_json("carbon_intensity_per_source.json")
         return CarbonIntensity(
             float(data["world_average"]),
-            f"world average, codecarbon carbon_intensity_per_source.json ({data.get('world_average_source', 'IEA')})",
+            "world average (IEA Global Energy & CO2 Status Report 2019, via codecarbon's bundled data)",
             pue,
         )
     mix = _codecarbon_json("global_energy_mix.json")
@@ -43,7 +43,7 @@ def grid_intensity(country: str | None = None, g_per_kwh: float | None = None, p
     row = mix[code]
     return CarbonIntensity(
         float(row["carbon_intensity"]),
-        f"{row.get('country_name', code)} {row.get('year', '')}, codecarbon global_energy_mix.json".replace(" ,", ","),
+        f"{row.get('country_name', code)}, {row.get('year', 'year unknown')} energy mix (codecarbon's bundled data)",
         pue,
     )
 

@@ -39,6 +39,8 @@ def _read_rows(p: Path):
             builder, data_files=str(p), split="train", keep_in_memory=True, **options
         )
     except Exception as e:  # the library raises many types for malformed files
+        if "corresponds to no data" in str(e):  # its word for a header-only file
+            raise GreenPromptError(f"{p}: dataset has no rows, only a header; add rows to the file") from None
         cause = e.__cause__ or e
         detail = str(cause).strip().splitlines()[0][:300] if str(cause).strip() else type(cause).__name__
         raise GreenPromptError(

@@ -115,9 +115,7 @@ def cpu_power_per_thread() -> tuple[float, str]:
     if tdp:
         # As codecarbon does: the CPU's TDP is what the visible threads draw at full load.
         return float(tdp) / threads, f"codecarbon cpu_power.csv: {model} TDP {tdp:g} W / {threads} threads"
-    return float(DEFAULT_POWER_PER_CORE), (
-        f"codecarbon default {DEFAULT_POWER_PER_CORE} W per thread ({model} is not in its CPU power data)"
-    )
+    return float(DEFAULT_POWER_PER_CORE), f"codecarbon's default, {model} is not in its CPU power data"
 
 
 def default_power_model(model_size_bytes: int) -> PowerModel:

@@ -66,7 +66,7 @@ def test_table_report():
     result = invoke("compare", EXAMPLE, "--limit", 1, "--min-quality", 0.5)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    for text in ("terse", "one-word", "few-shot", "explain-first", "frontier", "estimated", "CO2e/query", "quality vs carbon"):
+    for text in ("terse", "one-word", "few-shot", "explain-first", "frontier", "estimated", "CO2e", "latency", "quality vs carbon"):
         assert text in out
     assert "Enough is enough" in out
     assert "J" in out and "g" in out

@@ -31,8 +31,8 @@ def test_rapl_sums_packages_ignores_subdomains_and_unwraps(tmp_path):
     set_energy(tmp_path, "intel-rapl:0", 3_000_000)  # +2 J
     set_energy(tmp_path, "intel-rapl:1", 500_000)  # +0.5 J
     assert rapl.read_j() == pytest.approx(2.5)
-    set_energy(tmp_path, "intel-rapl:0", 1_000_000)  # wrapped: +8 J to the top, +1 J after
-    assert rapl.read_j() == pytest.approx(11.5)
+    set_energy(tmp_path, "intel-rapl:0", 1_000_000)  # wrapped: +7 J to the top, +1 J after it
+    assert rapl.read_j() == pytest.approx(10.5)
 
 
 def test_meter_measures_with_counters_and_falls_back_when_unreadable(tmp_path, monkeypatch):
