@@ -119,3 +119,25 @@ def test_json_stdout_is_pure_in_a_real_process(tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)  # llama.cpp's own logging must not reach stdout
     assert doc["totals"]["generations"] == 4
+
+
+def test_completion_mode_sends_raw_text(tmp_path):
+    prompts = tmp_path / "set.yaml"
+    prompts.write_text(
+        "variants:\n"
+        "  - {name: raw, template: \"Review: {{ text }}\\nSentiment (positive or negative):\", max_tokens: 3}\n"
+    )
+    docs = {}
+    for mode in ("completion", "chat"):
+        result = invoke(
+            "compare", prompts, "--dataset", ROOT / "prompts" / "reviews.csv", "--limit", 1,
+            "--scorer", "choice:positive,negative", "--mode", mode, "--json",
+        )
+        assert result.exit_code == 0, result.stderr
+        docs[mode] = json.loads(result.stdout)
+    raw, chat = docs["completion"]["variants"][0], docs["chat"]["variants"][0]
+    assert docs["completion"]["mode"] == "completion"
+    assert 0 < raw["completion_tokens"] <= 3
+    # Same text; chat mode wraps it in the model's chat template, completion mode does not.
+    assert raw["prompt_tokens_cl100k"] == chat["prompt_tokens_cl100k"]
+    assert raw["prompt_tokens"] < chat["prompt_tokens"]
