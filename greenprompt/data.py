@@ -54,6 +54,7 @@ def load_dataset(
     limit: int | None = None,
     sample: int | None = None,
     seed: int = 0,
+    require_target: bool = True,
 ) -> Dataset:
     """Load a CSV, TSV, JSON, JSONL or Parquet file as evaluation items.
 
@@ -76,7 +77,7 @@ def load_dataset(
     columns = tuple(rows.column_names)
     if len(rows) == 0:
         raise GreenPromptError(f"{p}: dataset has no rows (columns: {', '.join(columns) or 'none'})")
-    target_column = _pick_target(p, columns, target)
+    target_column = _pick_target(p, columns, target, require_target)
     if sample is not None:
         indices = sorted(random.Random(seed).sample(range(len(rows)), min(sample, len(rows))))
     else:
@@ -89,12 +90,12 @@ def load_dataset(
         if item_id in seen_ids:
             raise GreenPromptError(f"{p}: duplicate id '{item_id}' in column '{ID_COLUMN}'; ids must be unique")
         seen_ids.add(item_id)
-        value = row.get(target_column)
+        value = row.get(target_column) if target_column else None
         items.append(Item(id=item_id, columns=row, target=None if value is None else str(value)))
     return Dataset(path=str(p), items=tuple(items), column_names=columns, target_column=target_column)
 
 
-def _pick_target(p: Path, columns: tuple[str, ...], target: str | None) -> str:
+def _pick_target(p: Path, columns: tuple[str, ...], target: str | None, required: bool = True) -> str | None:
     if target is not None:
         if target not in columns:
             raise GreenPromptError(
@@ -104,6 +105,8 @@ def _pick_target(p: Path, columns: tuple[str, ...], target: str | None) -> str:
     for name in TARGET_CANDIDATES:
         if name in columns:
             return name
+    if not required:
+        return None
     raise GreenPromptError(
         f"{p}: no target column (looked for {', '.join(TARGET_CANDIDATES)}); "
         f"name one with --target COL from: {', '.join(columns)}"

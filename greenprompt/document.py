@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from greenprompt.records import RunResult, VariantSummary
+from greenprompt.records import RunResult, Span, VariantSummary
 
 
 def energy_method(result: RunResult) -> str:
@@ -19,7 +19,61 @@ def energy_method(result: RunResult) -> str:
     return methods.pop() if len(methods) == 1 else "mixed"
 
 
+def _ci(ci: tuple[float, float] | None) -> list[float] | None:
+    return None if ci is None else [ci[0], ci[1]]
+
+
+def _comparison(s: VariantSummary) -> dict[str, Any] | None:
+    c = s.stats.vs_baseline if s.stats else None
+    if c is None:
+        return None
+    return {
+        "baseline": c.baseline,
+        "delta_quality": c.delta_quality,
+        "delta_quality_ci": _ci(c.delta_quality_ci),
+        "delta_gco2e_pct": c.delta_gco2e_pct,
+        "delta_gco2e_pct_ci": _ci(c.delta_gco2e_pct_ci),
+        "significant": c.significant,
+        "significant_quality": c.significant_quality,
+        "significant_gco2e": c.significant_gco2e,
+    }
+
+
+def _span(span: Span) -> dict[str, Any]:
+    return {"energy_j": span.energy_j, "gco2e": span.gco2e, "wall_s": span.wall_s}
+
+
+def experiment(result: RunResult) -> dict[str, Any] | None:
+    """The run's own footprint: total and its parts, plus the payback of switching."""
+    f = result.footprint
+    if f is None:
+        return None
+    return {
+        **_span(f.total),
+        "model_load": _span(f.model_load),
+        "generations": _span(f.generations),
+        "overhead": _span(f.overhead),
+        "payback_queries": f.payback_queries,
+        "payback_reason": f.payback_reason,
+    }
+
+
+def energy_model(result: RunResult) -> dict[str, Any]:
+    fit = result.energy_fit
+    if fit is None:
+        return {"j_per_prompt_token": None, "j_per_completion_token": None, "j_per_call": None, "r2": None,
+                "n": 0, "note": result.energy_fit_note}
+    return {
+        "j_per_prompt_token": fit.j_per_prompt_token,
+        "j_per_completion_token": fit.j_per_completion_token,
+        "j_per_call": fit.j_per_call,
+        "r2": fit.r2,
+        "n": fit.n,
+    }
+
+
 def variant_row(s: VariantSummary) -> dict[str, Any]:
+    stats = s.stats
     return {
         "name": s.name,
         "quality": s.quality,
@@ -35,6 +89,17 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "pareto_rank": s.pareto_rank,
         "on_frontier": s.on_frontier,
         "knee": s.knee,
+        "energy_prefill_j": s.energy_prefill_j,
+        "energy_decode_j": s.energy_decode_j,
+        "quality_ci": _ci(stats.quality_ci) if stats else None,
+        "energy_j_ci": _ci(stats.energy_j_ci) if stats else None,
+        "gco2e_ci": _ci(stats.gco2e_ci) if stats else None,
+        "p_frontier": stats.p_frontier if stats else None,
+        "uncertain": s.uncertain,
+        "vs_baseline": _comparison(s),
+        "annual_kwh": s.projection.annual_kwh,
+        "annual_kgco2e": s.projection.annual_kgco2e,
+        "cost_per_1k_queries": s.projection.cost_per_1k_queries,
     }
 
 
@@ -42,6 +107,7 @@ def generation_rows(result: RunResult):
     """One dict per generation, with its score."""
     for g, score in zip(result.generations, result.scores):
         row = asdict(g)
+        row["energy_prefill_j"], row["energy_decode_j"] = g.energy_split()
         row["score"] = score
         yield row
 
@@ -73,7 +139,8 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "mode": result.mode,
         "serving": result.serving,
         "energy_method": energy_method(result),
-        "energy_model": {"description": result.energy.description, **dict(result.energy.constants)},
+        "energy_meter": {"description": result.energy.description, **dict(result.energy.constants)},
+        "energy_model": energy_model(result),
         "carbon_intensity_g_per_kwh": result.carbon.g_per_kwh,
         "carbon_intensity_source": result.carbon.source,
         "pue": result.carbon.pue,
@@ -82,6 +149,14 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "knee": knee,
         "min_quality": result.min_quality,
         "recommended": result.recommended,
+        "baseline": result.baseline,
+        "repeats": result.repeats,
+        "ci_level": result.ci_level,
+        "bootstrap": result.n_bootstrap,
+        "volume_per_day": result.volume_per_day,
+        "price_in": result.price_in,
+        "price_out": result.price_out,
+        "experiment": experiment(result),
         "totals": {
             "energy_j": sum(known_energy) if known_energy else None,
             "gco2e": sum(known_carbon) if known_carbon else None,
@@ -90,4 +165,37 @@ def run_document(result: RunResult) -> dict[str, Any]:
             "wall_s": result.wall_s,
             "model_load_s": result.model_load_s,
         },
+    }
+
+
+def estimate_document(est) -> dict[str, Any]:
+    """The `estimate --json` document."""
+    fit = est.calibration.fit
+    return {
+        "model": {"path": est.model.path, "sha256": est.model.sha256, "name": est.model.name},
+        "dataset": {"path": est.dataset, "n_items": est.n_items},
+        "mode": est.mode,
+        "energy_model": {
+            "j_per_prompt_token": fit.j_per_prompt_token,
+            "j_per_completion_token": fit.j_per_completion_token,
+            "j_per_call": fit.j_per_call,
+            "r2": fit.r2,
+            "source": est.calibration.source,
+        },
+        "carbon_intensity_g_per_kwh": est.carbon.g_per_kwh,
+        "carbon_intensity_source": est.carbon.source,
+        "pue": est.carbon.pue,
+        "notes": list(est.notes),
+        "variants": [
+            {
+                "name": v.name,
+                "prompt_tokens": v.prompt_tokens,
+                "prompt_tokens_cl100k": v.prompt_tokens_cl100k,
+                "completion_tokens": v.completion_tokens,
+                "completion_tokens_source": v.completion_source,
+                "energy_j": v.energy_j,
+                "gco2e": v.gco2e,
+            }
+            for v in est.variants
+        ],
     }

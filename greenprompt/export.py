@@ -59,7 +59,11 @@ def _write(result: RunResult, out: Path) -> list[Path]:
         path.write_text(dump_variant_file(variants[summary.name], metrics), encoding="utf-8")
         written.append(path)
 
-    rows = [variant_row(v) for v in result.variants]
+    # Intervals and the baseline comparison are nested: a CSV cell holds them as JSON.
+    rows = [
+        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()}
+        for s in result.variants
+    ]
     csv_path = out / "results.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["name"])

@@ -10,6 +10,8 @@ COMPLETION = "completion"
 MODES = (CHAT, COMPLETION)
 
 STANDALONE = "standalone"
+# A frontier variant that is on the frontier in fewer resamples than this is flagged.
+UNCERTAIN_P_FRONTIER = 0.5
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class Job:
     index: int  # position of the item in the dataset
     request: Request
     target: str | None
+    repeat: int = 0
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,55 @@ class Generation:
     gco2e: float | None
     finish_reason: str | None = None
     error: str | None = None
+    repeat: int = 0
+
+    def energy_split(self) -> tuple[float | None, float | None]:
+        """(prefill J, decode J): the generation's energy shared in proportion to
+        llama.cpp's prefill and decode times, so the two parts add up to the whole."""
+        if self.energy_j is None or self.prefill_s is None or self.decode_s is None:
+            return None, None
+        busy = self.prefill_s + self.decode_s
+        if busy <= 0:
+            return None, None
+        share = self.prefill_s / busy
+        return self.energy_j * share, self.energy_j * (1 - share)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A variant against the baseline, paired on the same items."""
+
+    baseline: str
+    delta_quality: float
+    delta_quality_ci: tuple[float, float]
+    delta_gco2e_pct: float | None
+    delta_gco2e_pct_ci: tuple[float, float] | None
+    significant_quality: bool
+    significant_gco2e: bool
+
+    @property
+    def significant(self) -> bool:
+        return self.significant_quality or self.significant_gco2e
+
+
+@dataclass(frozen=True)
+class VariantStats:
+    """Bootstrap uncertainty of one variant's figures."""
+
+    quality_ci: tuple[float, float]
+    energy_j_ci: tuple[float, float] | None
+    gco2e_ci: tuple[float, float] | None
+    p_frontier: float
+    vs_baseline: Comparison | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What a variant would cost in production."""
+
+    annual_kwh: float | None = None
+    annual_kgco2e: float | None = None
+    cost_per_1k_queries: float | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +219,15 @@ class VariantSummary:
     pareto_rank: int = 0
     on_frontier: bool = False
     knee: bool = False
+    energy_prefill_j: float | None = None
+    energy_decode_j: float | None = None
+    stats: VariantStats | None = None
+    projection: Projection = Projection()
+
+    @property
+    def uncertain(self) -> bool:
+        """On the point-estimate frontier, but not in most bootstrap resamples."""
+        return self.on_frontier and self.stats is not None and self.stats.p_frontier < UNCERTAIN_P_FRONTIER
 
 
 @dataclass(frozen=True)
@@ -183,6 +244,36 @@ class EnergyModel:
     method: str
     description: str
     constants: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnergyFit:
+    """Least-squares energy model over a run's generations: J = a*prompt + b*completion + c."""
+
+    j_per_prompt_token: float
+    j_per_completion_token: float
+    j_per_call: float
+    r2: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Span:
+    wall_s: float
+    energy_j: float | None
+    gco2e: float | None
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The experiment's own cost. model_load + generations + overhead = total."""
+
+    total: Span
+    model_load: Span
+    generations: Span
+    overhead: Span
+    payback_queries: float | None = None
+    payback_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,3 +298,13 @@ class RunResult:
     interrupted: bool = False
     model_load_s: float = 0.0
     wall_s: float = 0.0
+    repeats: int = 1
+    ci_level: float = 0.95
+    n_bootstrap: int = 0
+    baseline: str | None = None
+    energy_fit: EnergyFit | None = None
+    energy_fit_note: str = ""
+    footprint: Footprint | None = None
+    volume_per_day: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None

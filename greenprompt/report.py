@@ -24,40 +24,127 @@ def _method_line(result: RunResult) -> str:
     return f"Energy: {method}. {result.energy.description}"
 
 
+def _pct_halfwidth(value: float | None, ci: tuple[float, float] | None) -> str:
+    """'±2.1%': the larger distance from the estimate to an interval end, relative."""
+    if value is None or ci is None or value == 0:
+        return ""
+    return f" ±{max(value - ci[0], ci[1] - value) / abs(value) * 100:.2g}%"
+
+
 def results_table(result: RunResult) -> Table:
-    """Fits 80 columns: n is in the header line, the error column appears only when needed."""
+    """Ranked variants with their intervals; the error column appears only when needed."""
     show_errors = any(v.errors for v in result.variants)
+    show_stats = any(v.stats for v in result.variants)
     table = Table(
         title="Variants ranked on quality vs carbon (rank 1 = Pareto frontier)",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         collapse_padding=True,
-        caption="★ frontier ◆ knee ✔ greenest meeting --min-quality; means per query",
+        caption="★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5); "
+        "means per query",
         caption_justify="left",
     )
     width = min(max(len(v.name) for v in result.variants), 24)
+    level = f"{result.ci_level * 100:g}% CI"
     table.add_column("rank", justify="right")
     table.add_column("", no_wrap=True, min_width=1)
     table.add_column("variant", overflow="fold", min_width=width)
     table.add_column("quality", justify="right", no_wrap=True)
+    if show_stats:
+        table.add_column(level, justify="right", no_wrap=True)
+        table.add_column("p(front)", justify="right", no_wrap=True)
     if show_errors:
         table.add_column("errors", justify="right", no_wrap=True)
     for header in ("tok in", "tok out", "energy", "CO2e", "latency"):
         table.add_column(header, justify="right", no_wrap=True)
     for v in result.variants:
-        marks = ("★" if v.on_frontier else "") + ("◆" if v.knee else "") + ("✔" if v.name == result.recommended else "")
+        marks = "".join(
+            mark for mark, on in (("★", v.on_frontier), ("◆", v.knee), ("✔", v.name == result.recommended), ("?", v.uncertain)) if on
+        )
         cells = [str(v.pareto_rank), marks, v.name, f"{v.quality:.3f}"]
+        if show_stats:
+            q = v.stats.quality_ci if v.stats else None
+            cells += [f"{q[0]:.2f}–{q[1]:.2f}" if q else "", f"{v.stats.p_frontier:.2f}" if v.stats else ""]
         if show_errors:
             cells.append(f"{v.errors}/{v.n}")
         cells += [
             f"{v.prompt_tokens:.1f}",
             f"{v.completion_tokens:.1f}",
             units.energy(v.energy_j),
-            units.carbon(v.gco2e),
+            units.carbon(v.gco2e) + _pct_halfwidth(v.gco2e, v.stats.gco2e_ci if v.stats else None),
             units.duration(v.latency_s),
         ]
         table.add_row(*cells, style="bold green" if v.on_frontier else None)
+    return table
+
+
+def comparison_lines(result: RunResult) -> list[str]:
+    """One line per variant against the baseline, paired on the same items."""
+    lines = []
+    for v in result.variants:
+        c = v.stats.vs_baseline if v.stats else None
+        if c is None:
+            continue
+        dq, dq_ci = c.delta_quality, c.delta_quality_ci
+        carbon = "ΔCO2e n/a"
+        if c.delta_gco2e_pct is not None and c.delta_gco2e_pct_ci:
+            lo, hi = c.delta_gco2e_pct_ci
+            carbon = f"ΔCO2e {c.delta_gco2e_pct:+.1f}% [{lo:+.1f}, {hi:+.1f}]{'' if c.significant_gco2e else ' n.s.'}"
+        quality = f"Δquality {dq:+.3f} [{dq_ci[0]:+.3f}, {dq_ci[1]:+.3f}]{'' if c.significant_quality else ' n.s.'}"
+        lines.append(f"  {v.name} vs {c.baseline}: {quality}; {carbon}")
+    return lines
+
+
+def footprint_lines(result: RunResult) -> list[str]:
+    f = result.footprint
+    if f is None:
+        return []
+    parts = ", ".join(
+        f"{name} {units.energy(span.energy_j)} / {units.duration(span.wall_s)}"
+        for name, span in (("model load", f.model_load), ("generations", f.generations), ("overhead", f.overhead))
+    )
+    lines = [
+        f"Experiment footprint: {units.energy(f.total.energy_j)}, {units.carbon(f.total.gco2e)} CO2e, "
+        f"{units.duration(f.total.wall_s)} ({parts})"
+    ]
+    if f.payback_queries is not None:
+        lines.append(f"Payback: {f.payback_queries:,.0f} production queries repay this experiment ({f.payback_reason}).")
+    else:
+        lines.append(f"Payback: none ({f.payback_reason}).")
+    return lines
+
+
+def energy_model_line(result: RunResult) -> str:
+    fit = result.energy_fit
+    if fit is None:
+        return f"Energy model: not fitted ({result.energy_fit_note})."
+    return (
+        f"Energy model (least squares over {fit.n} generations, R² {fit.r2:.3f}): "
+        f"{units.energy(fit.j_per_prompt_token)}/prompt token + {units.energy(fit.j_per_completion_token)}/completion token "
+        f"+ {units.energy(fit.j_per_call)}/call"
+    )
+
+
+def projection_table(result: RunResult) -> Table | None:
+    if result.volume_per_day is None and result.price_in is None and result.price_out is None:
+        return None
+    table = Table(title="Projection", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("variant")
+    if result.volume_per_day is not None:
+        table.add_column(f"kWh/year at {result.volume_per_day:,.0f}/day", justify="right")
+        table.add_column("kgCO2e/year", justify="right")
+    if result.price_in is not None or result.price_out is not None:
+        table.add_column("cost per 1k queries", justify="right")
+    for v in result.variants:
+        p = v.projection
+        cells = [v.name]
+        if result.volume_per_day is not None:
+            cells += [f"{p.annual_kwh:.3g}" if p.annual_kwh is not None else "n/a",
+                      f"{p.annual_kgco2e:.3g}" if p.annual_kgco2e is not None else "n/a"]
+        if p.cost_per_1k_queries is not None:
+            cells.append(f"{p.cost_per_1k_queries:.4g}")
+        table.add_row(*cells)
     return table
 
 
@@ -103,6 +190,17 @@ def print_report(result: RunResult, console: Console) -> None:
         console.print(Text(line, style="dim"))
     console.print(results_table(result))
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
+    comparisons = comparison_lines(result)
+    if comparisons:
+        console.print(f"Against the baseline ({result.ci_level * 100:g}% paired bootstrap intervals, {result.n_bootstrap} resamples):")
+        for line in comparisons:
+            console.print(Text(line))
+    projection = projection_table(result)
+    if projection is not None:
+        console.print(projection)
+    console.print(Text(energy_model_line(result), style="dim"))
+    for line in footprint_lines(result):
+        console.print(Text(line))
     if result.min_quality is not None:
         if result.recommended:
             console.print(
@@ -154,3 +252,26 @@ class ProgressDisplay:
         if self._task is None:
             self._task = self._progress.add_task("generating", total=total, energy="")
         self._progress.update(self._task, completed=done, energy=f"{units.energy(self._energy_j)} so far")
+
+
+def print_estimate(est, console: Console) -> None:
+    """The `estimate` report: predicted figures, never mistaken for measured ones."""
+    fit = est.calibration.fit
+    console.print(Text(f"Model: {est.model.name} ({est.model.sha256[:12]}), {est.mode} mode; dataset {est.dataset} ({est.n_items} items)", style="dim"))
+    console.print(Text(
+        f"Energy model from {est.calibration.source}: {units.energy(fit.j_per_prompt_token)}/prompt token + "
+        f"{units.energy(fit.j_per_completion_token)}/completion token + {units.energy(fit.j_per_call)}/call (R² {fit.r2:.3f})",
+        style="dim",
+    ))
+    console.print(Text(f"Carbon: {est.carbon.g_per_kwh:g} gCO2e/kWh ({est.carbon.source}), PUE {est.carbon.pue:g}", style="dim"))
+    table = Table(title="Estimated per query (predicted, not measured)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header, justify in (("variant", "left"), ("tok in", "right"), ("tok out", "right"), ("tok out from", "left"),
+                            ("energy", "right"), ("CO2e", "right")):
+        table.add_column(header, justify=justify)
+    for v in est.variants:
+        table.add_row(v.name, f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
+                      "stored run" if v.completion_source == "run" else "your guess",
+                      units.energy(v.energy_j), units.carbon(v.gco2e))
+    console.print(table)
+    for note in est.notes:
+        console.print(Text(f"Note: {note}.", style="dim"))

@@ -1,18 +1,19 @@
-"""The only orchestration: resolve inputs, plan jobs, run them metered, score and rank."""
+"""The only orchestration: resolve inputs, plan jobs, run them metered, score and analyse."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
+from greenprompt.analysis import AnalysisOptions, analyze
 from greenprompt.carbon import gco2e, grid_intensity
 from greenprompt.data import load_dataset
 from greenprompt.errors import GreenPromptError
 from greenprompt.metering import Meter, make_meter
 from greenprompt.models import resolve_model
+from greenprompt.projection import payback
 from greenprompt.prompts import Renderer, check_columns, load_prompt_set
 from greenprompt.records import (
     CHAT,
@@ -21,15 +22,17 @@ from greenprompt.records import (
     STANDALONE,
     CarbonIntensity,
     Dataset,
+    Footprint,
     Generation,
     Job,
+    Measurement,
     ModelInfo,
     PromptSet,
     Request,
     RunResult,
+    Span,
 )
 from greenprompt.scoring import get_scorer
-from greenprompt.summary import summarize
 from greenprompt.tokens import count_cl100k
 
 DEFAULT_SCORER = "exact"
@@ -53,22 +56,38 @@ class CompareOptions:
     n_ctx: int = 2048
     threads: int | None = None
     country: str | None = None
+    region: str | None = None
     carbon_intensity: float | None = None
     pue: float = 1.0
     min_quality: float | None = None
+    repeats: int = 1
+    ci_level: float = 0.95
+    bootstrap: int = 2000
+    baseline: str | None = None
+    volume: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None
 
 
-def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int) -> list[Job]:
-    """Render every (item, variant) job up front, so a template error stops the run
-    before any energy is spent. Items are the outer loop: variants interleave, so slow
-    drifts of a shared machine affect every variant alike."""
+def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int, repeats: int = 1) -> list[Job]:
+    """Render every (item, repeat, variant) job up front, so a template error stops the
+    run before any energy is spent. Items are the outer loop and variants the inner one,
+    so slow drifts of a shared machine affect every variant alike. Repeats of a sampled
+    variant (temperature > 0) use seeds seed, seed+1, ..."""
     renderer = Renderer(prompt_set.variants)
+    rendered = {}
     jobs = []
     for index, item in enumerate(dataset.items):
         for variant in prompt_set.variants:
-            system, text = renderer.render(variant, item)
-            request = Request(mode=mode, text=text, system=system, params=variant.params, seed=seed)
-            jobs.append(Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target))
+            rendered[variant.name] = renderer.render(variant, item)
+        for repeat in range(repeats):
+            for variant in prompt_set.variants:
+                system, text = rendered[variant.name]
+                job_seed = seed + repeat if variant.params.temperature > 0 else seed
+                request = Request(mode=mode, text=text, system=system, params=variant.params, seed=job_seed)
+                jobs.append(
+                    Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target, repeat=repeat)
+                )
     return jobs
 
 
@@ -103,6 +122,7 @@ def run_job(backend, meter: Meter, job: Job, intensity: CarbonIntensity) -> Gene
         gco2e=gco2e(m.energy_j, intensity),
         finish_reason=out.finish_reason if out else None,
         error=error,
+        repeat=job.repeat,
     )
 
 
@@ -123,19 +143,42 @@ def _load_backend(model_path: str, options: CompareOptions):
     return LlamaCppBackend(model_path, n_ctx=options.n_ctx, threads=options.threads, seed=options.seed)
 
 
+def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
+    names = [v.name for v in prompt_set.variants]
+    checks = [
+        (options.n_ctx >= 16, f"--n-ctx must be at least 16 tokens, got {options.n_ctx}"),
+        (options.threads is None or options.threads >= 1, f"--threads must be at least 1, got {options.threads}"),
+        (options.repeats >= 1, f"--repeats must be at least 1, got {options.repeats}"),
+        (0 < options.ci_level < 1, f"--ci-level must be between 0 and 1 (e.g. 0.95), got {options.ci_level}"),
+        (options.bootstrap >= 0, f"--bootstrap must be >= 0 resamples (0 turns intervals off), got {options.bootstrap}"),
+        (options.volume is None or options.volume >= 0, f"--volume must be >= 0 queries per day, got {options.volume}"),
+        (
+            all(p is None or p >= 0 for p in (options.price_in, options.price_out)),
+            "--price-in and --price-out must be >= 0 per 1,000 tokens",
+        ),
+        (
+            options.baseline is None or options.baseline in names,
+            f"--baseline {options.baseline}: no such variant; variants: {', '.join(names)}",
+        ),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise GreenPromptError(message)
+
+
 def compare(
     options: CompareOptions,
     progress: ProgressFn | None = None,
     backend_factory: Callable[[str, CompareOptions], object] = _load_backend,
 ) -> RunResult:
-    """Run every variant over the dataset through the model, metered, scored and ranked.
+    """Run every variant over the dataset through the model, metered, scored and analysed.
 
     Raises GreenPromptError for bad input before any generation. On Ctrl-C the finished
     generations are kept and the result is marked `interrupted`.
     """
-    t0 = time.perf_counter()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     prompt_set = load_prompt_set(options.prompts)
+    _validate(options, prompt_set)
     dataset_path = options.dataset or prompt_set.dataset
     if not dataset_path:
         raise GreenPromptError(
@@ -149,18 +192,17 @@ def compare(
     mode = options.mode or prompt_set.mode or CHAT
     if mode not in MODES:
         raise GreenPromptError(f"--mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if options.n_ctx < 16:
-        raise GreenPromptError(f"--n-ctx must be at least 16 tokens, got {options.n_ctx}")
-    if options.threads is not None and options.threads < 1:
-        raise GreenPromptError(f"--threads must be at least 1, got {options.threads}")
-    intensity = grid_intensity(options.country, options.carbon_intensity, options.pue)
-    jobs = plan(prompt_set, dataset, mode, options.seed)
+    intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
+    jobs = plan(prompt_set, dataset, mode, options.seed, options.repeats)
     model = resolve_model(options.model or prompt_set.model)
     meter = make_meter(model.size_bytes)
 
-    load_start = time.perf_counter()
+    # The experiment's own footprint is metered from here: model load, generations and
+    # everything else (rendering, scoring, analysis) until the result is complete.
+    run_start = meter.start()
+    load_start = meter.start()
     backend = backend_factory(model.path, options)
-    model_load_s = time.perf_counter() - load_start
+    load = meter.stop(load_start)
     generations: list[Generation] = []
     interrupted = False
     try:
@@ -168,7 +210,7 @@ def compare(
             raise GreenPromptError(
                 f"{model.path}: this model has no chat template; use --mode {COMPLETION} (or 'mode: {COMPLETION}' in the prompt set)"
             )
-        model = _identify(model, backend)
+        model = identify_model(model, backend)
         for gen in run_jobs(backend, meter, jobs, intensity, progress):
             generations.append(gen)
     except KeyboardInterrupt:
@@ -177,9 +219,24 @@ def compare(
         backend.close()
 
     scores = tuple(0.0 if g.error else scorer(g.output, g.target) for g in generations)
-    variants, recommended = summarize(
-        [v.name for v in prompt_set.variants], generations, scores, options.min_quality
+    analysis = analyze(
+        [v.name for v in prompt_set.variants],
+        generations,
+        scores,
+        AnalysisOptions(
+            min_quality=options.min_quality,
+            baseline=options.baseline,
+            repeats=options.repeats,
+            ci_level=options.ci_level,
+            n_bootstrap=options.bootstrap,
+            seed=options.seed,
+            volume_per_day=options.volume,
+            price_in=options.price_in,
+            price_out=options.price_out,
+        ),
     )
+    footprint = _footprint(meter.stop(run_start), load, generations, intensity)
+    queries, reason = payback(footprint.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
     return RunResult(
         run_id=f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
         started_at=started_at,
@@ -193,16 +250,47 @@ def compare(
         serving=STANDALONE,
         generations=tuple(generations),
         scores=scores,
-        variants=variants,
+        variants=analysis.variants,
         min_quality=options.min_quality,
-        recommended=recommended,
+        recommended=analysis.recommended,
         interrupted=interrupted,
-        model_load_s=model_load_s,
-        wall_s=time.perf_counter() - t0,
+        model_load_s=load.wall_s,
+        wall_s=footprint.total.wall_s,
+        repeats=options.repeats,
+        ci_level=options.ci_level,
+        n_bootstrap=options.bootstrap,
+        baseline=analysis.baseline,
+        energy_fit=analysis.energy_fit,
+        energy_fit_note=analysis.energy_fit_note,
+        footprint=replace(footprint, payback_queries=queries, payback_reason=reason),
+        volume_per_day=options.volume,
+        price_in=options.price_in,
+        price_out=options.price_out,
     )
 
 
-def _identify(model: ModelInfo, backend) -> ModelInfo:
+def _footprint(total: Measurement, load: Measurement, generations: list[Generation], intensity: CarbonIntensity) -> Footprint:
+    """Split the run's metered total into model load, generations and the remainder
+    (rendering, scoring, bookkeeping), so the parts add up to the total exactly."""
+
+    def span(wall: float, energy: float | None) -> Span:
+        return Span(wall, energy, gco2e(energy, intensity))
+
+    gen_wall = sum(g.wall_s for g in generations)
+    known = [g.energy_j for g in generations if g.energy_j is not None]
+    gen_energy = sum(known) if len(known) == len(generations) else None
+    overhead_energy = (
+        None if None in (total.energy_j, load.energy_j, gen_energy) else total.energy_j - load.energy_j - gen_energy
+    )
+    return Footprint(
+        total=span(total.wall_s, total.energy_j),
+        model_load=span(load.wall_s, load.energy_j),
+        generations=span(gen_wall, gen_energy),
+        overhead=span(total.wall_s - load.wall_s - gen_wall, overhead_energy),
+    )
+
+
+def identify_model(model: ModelInfo, backend) -> ModelInfo:
     """Fill name and quantization from the GGUF metadata the backend read."""
     meta = getattr(backend, "metadata", {}) or {}
     return replace(

@@ -23,6 +23,7 @@ def summarize_variant(name: str, gens: Sequence[Generation], scores: Sequence[fl
     """Quality over every attempt (a failed generation scores 0); costs per query over the
     generations that produced an answer, since that is what a working query costs."""
     ok = [g for g in gens if g.error is None]
+    splits = [g.energy_split() for g in ok]
     return VariantSummary(
         name=name,
         quality=_mean(list(scores)),
@@ -35,6 +36,8 @@ def summarize_variant(name: str, gens: Sequence[Generation], scores: Sequence[fl
         energy_j=_mean_known([g.energy_j for g in ok]),
         gco2e=_mean_known([g.gco2e for g in ok]),
         latency_s=_mean([g.wall_s for g in ok]),
+        energy_prefill_j=_mean_known([p for p, _ in splits]),
+        energy_decode_j=_mean_known([d for _, d in splits]),
     )
 
 

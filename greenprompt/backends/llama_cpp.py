@@ -43,6 +43,10 @@ class LlamaCppBackend:
             raise GreenPromptError(f"{model_path}: llama.cpp cannot load this model ({e}); is the file complete?") from None
         self.metadata: Mapping[str, str] = dict(self.llm.metadata)
         self.has_chat_template = "tokenizer.chat_template" in self.metadata
+        if self.has_chat_template:
+            # The GGUF's own template, not a built-in format llama-cpp-python guesses is similar.
+            self.llm.chat_format = "chat_template.default"
+        self._formatter = None
 
     @property
     def quantization(self) -> str | None:
@@ -78,6 +82,26 @@ class LlamaCppBackend:
             decode_s=perf.t_eval_ms / 1000.0,
             finish_reason=choice.get("finish_reason"),
         )
+
+    def count_prompt_tokens(self, request: Request) -> int:
+        """Prompt tokens the model would process for `request`, without generating:
+        the same chat-template rendering and tokenisation as a real request."""
+        if request.mode == CHAT:
+            if self._formatter is None:
+                from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+                llm = self.llm
+                eos, bos = llm.token_eos(), llm.token_bos()
+                self._formatter = Jinja2ChatFormatter(
+                    template=self.metadata["tokenizer.chat_template"],
+                    eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+                    bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+                )
+            result = self._formatter(messages=request.messages())
+            tokens = self.llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+        else:
+            tokens = self.llm.tokenize(request.prompt_text().encode("utf-8"), special=True)
+        return len(tokens)
 
     def close(self) -> None:
         self.llm.close()

@@ -1,0 +1,65 @@
+"""Everything computed from a finished run's records: ranking, uncertainty, the fitted
+energy model and production projections. No model needed, so stored runs can be re-analysed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from greenprompt.energy_fit import fit_energy
+from greenprompt.projection import project
+from greenprompt.records import EnergyFit, Generation, VariantSummary
+from greenprompt.stats import bootstrap, collect
+from greenprompt.summary import summarize
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    min_quality: float | None = None
+    baseline: str | None = None  # default: the first variant
+    repeats: int = 1
+    ci_level: float = 0.95
+    n_bootstrap: int = 2000
+    seed: int = 0
+    volume_per_day: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    variants: tuple[VariantSummary, ...]  # ranked
+    recommended: str | None  # greenest meeting min_quality
+    baseline: str | None
+    energy_fit: EnergyFit | None
+    energy_fit_note: str
+
+    def get(self, name: str | None) -> VariantSummary | None:
+        return next((v for v in self.variants if v.name == name), None)
+
+    @property
+    def switch_target(self) -> VariantSummary | None:
+        """The variant to switch to: the greenest meeting --min-quality, else the knee."""
+        return self.get(self.recommended) or next((v for v in self.variants if v.knee), None)
+
+
+def analyze(
+    names: Sequence[str], generations: Sequence[Generation], scores: Sequence[float], options: AnalysisOptions
+) -> Analysis:
+    variants, recommended = summarize(names, generations, scores, options.min_quality)
+    present = [n for n in names if any(v.name == n for v in variants)]
+    baseline = options.baseline or (present[0] if present else None)
+    stats = {}
+    if options.n_bootstrap > 0 and present:
+        samples = collect(present, generations, scores, options.repeats)
+        stats = bootstrap(samples, baseline, options.ci_level, options.n_bootstrap, options.seed)
+    variants = tuple(
+        replace(
+            v,
+            stats=stats.get(v.name),
+            projection=project(v, options.volume_per_day, options.price_in, options.price_out),
+        )
+        for v in variants
+    )
+    fit, note = fit_energy(generations)
+    return Analysis(variants, recommended, baseline, fit, note)

@@ -1,0 +1,132 @@
+"""Bootstrap uncertainty for quality, energy and carbon, paired across variants.
+
+Every variant is evaluated on the same items, so one set of resampled items serves all
+variants: comparisons between variants (and the frontier in each resample) are paired.
+Within each resampled item, its repeats are resampled too (a two-level bootstrap), so
+measurement noise between repeats widens the energy intervals as it should.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from greenprompt.records import Comparison, Generation, VariantStats
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Per-variant arrays of shape (items, repeats), aligned on the same items.
+    Energy and carbon are NaN where unknown (failed generations)."""
+
+    names: tuple[str, ...]
+    score: np.ndarray  # (V, n, R)
+    energy: np.ndarray
+    gco2e: np.ndarray
+
+
+def collect(names: Sequence[str], generations: Sequence[Generation], scores: Sequence[float], repeats: int) -> Samples:
+    """Arrange generations by (variant, item, repeat), keeping only items that every
+    variant finished with every repeat (after an interruption the last item may be partial)."""
+    cells: dict[tuple[str, str, int], tuple[float, float, float]] = {}
+    item_order: dict[str, None] = {}
+    for g, s in zip(generations, scores):
+        e = np.nan if g.error or g.energy_j is None else g.energy_j
+        c = np.nan if g.error or g.gco2e is None else g.gco2e
+        cells[(g.variant, g.item_id, g.repeat)] = (s, e, c)
+        item_order.setdefault(g.item_id)
+    items = [i for i in item_order if all((v, i, r) in cells for v in names for r in range(repeats))]
+    arr = np.array(
+        [[[cells[(v, i, r)] for r in range(repeats)] for i in items] for v in names], dtype=float
+    ).reshape(len(names), len(items), repeats, 3)
+    return Samples(tuple(names), arr[..., 0], arr[..., 1], arr[..., 2])
+
+
+def _nanmean(x: np.ndarray, axis: int | None = None):
+    # An all-unknown slice simply stays NaN; numpy's warning about it is noise here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(x, axis=axis)
+
+
+def resample_means(values: np.ndarray, items: np.ndarray, reps: np.ndarray) -> np.ndarray:
+    """Means of one variant's (n, R) values over bootstrap resamples: (B,)."""
+    picked = values[items[:, :, None], reps]  # (B, n, R)
+    return _nanmean(picked.reshape(picked.shape[0], -1), axis=1)
+
+
+def interval(draws: np.ndarray, level: float) -> tuple[float, float] | None:
+    """Percentile interval of the finite draws, or None when there are none."""
+    finite = draws[np.isfinite(draws)]
+    if finite.size == 0:
+        return None
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(finite, [tail, 100 - tail])
+    return float(low), float(high)
+
+
+def _excludes_zero(ci: tuple[float, float] | None) -> bool:
+    return ci is not None and (ci[0] > 0 or ci[1] < 0)
+
+
+def frontier_share(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Per variant, the share of resamples in which it is on the frontier. Inputs (V, B)."""
+    cost = np.where(np.isnan(cost), np.inf, cost)
+    q_u, q_v = quality[:, None, :], quality[None, :, :]
+    c_u, c_v = cost[:, None, :], cost[None, :, :]
+    dominated = ((q_u >= q_v) & (c_u <= c_v) & ((q_u > q_v) | (c_u < c_v))).any(axis=0)  # (V, B)
+    return (~dominated).mean(axis=1)
+
+
+def bootstrap(
+    samples: Samples, baseline: str | None, level: float = 0.95, n_boot: int = 2000, seed: int = 0
+) -> dict[str, VariantStats]:
+    """Intervals, paired comparisons with the baseline and frontier shares, per variant."""
+    V, n, R = samples.score.shape
+    if n == 0:
+        return {}
+    rng = np.random.default_rng(seed)
+    items = rng.integers(0, n, size=(n_boot, n))
+    reps = rng.integers(0, R, size=(n_boot, n, R))
+    q = np.stack([resample_means(samples.score[v], items, reps) for v in range(V)])
+    e = np.stack([resample_means(samples.energy[v], items, reps) for v in range(V)])
+    c = np.stack([resample_means(samples.gco2e[v], items, reps) for v in range(V)])
+    p_front = frontier_share(q, c)
+    b = samples.names.index(baseline) if baseline in samples.names else None
+    out = {}
+    for v, name in enumerate(samples.names):
+        comparison = None
+        if b is not None and v != b:
+            dq = q[v] - q[b]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dc = (c[v] / c[b] - 1) * 100
+            point_c = _point_pct(samples.gco2e[v], samples.gco2e[b])
+            dq_ci = interval(dq, level)
+            dc_ci = interval(dc, level)
+            comparison = Comparison(
+                baseline=baseline,
+                delta_quality=float(np.mean(samples.score[v]) - np.mean(samples.score[b])),
+                delta_quality_ci=dq_ci,
+                delta_gco2e_pct=point_c,
+                delta_gco2e_pct_ci=dc_ci,
+                significant_quality=_excludes_zero(dq_ci),
+                significant_gco2e=_excludes_zero(dc_ci),
+            )
+        out[name] = VariantStats(
+            quality_ci=interval(q[v], level),
+            energy_j_ci=interval(e[v], level),
+            gco2e_ci=interval(c[v], level),
+            p_frontier=float(p_front[v]),
+            vs_baseline=comparison,
+        )
+    return out
+
+
+def _point_pct(variant: np.ndarray, base: np.ndarray) -> float | None:
+    a, b = _nanmean(variant), _nanmean(base)
+    if not (np.isfinite(a) and np.isfinite(b)) or b == 0:
+        return None
+    return float((a / b - 1) * 100)
