@@ -88,3 +88,13 @@ def test_gco2e_formula():
     # 3.6 MJ = 1 kWh; at 500 g/kWh and PUE 1.5 that is 750 g.
     assert gco2e(3.6e6, CarbonIntensity(500, "t", 1.5)) == pytest.approx(750)
     assert gco2e(None, CarbonIntensity(500, "t")) is None
+
+
+def test_regional_intensity_and_its_errors():
+    assert "California" in grid_intensity("USA", region="CA").source
+    assert "Quebec" in grid_intensity("CAN", region="quebec").source
+    assert grid_intensity("CHN", region="beijing").g_per_kwh == pytest.approx(555.4)
+    with pytest.raises(GreenPromptError, match="regional data only for USA, CAN, CHN"):
+        grid_intensity("FRA", region="bretagne")
+    with pytest.raises(GreenPromptError, match="not found for USA; known regions"):
+        grid_intensity("USA", region="atlantis")

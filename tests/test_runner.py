@@ -72,3 +72,40 @@ def test_bad_input_fails_before_the_model_loads(example):
     with pytest.raises(GreenPromptError, match="no dataset"):
         (example / "nodata.yaml").write_text("variants: [{name: a, template: x}]\n")
         compare(CompareOptions(prompts=str(example / "nodata.yaml")), backend_factory=never)
+
+
+def test_footprint_parts_add_up_to_the_total(example):
+    result = compare(CompareOptions(prompts=str(example / "set.yaml")), backend_factory=FakeBackend)
+    f = result.footprint
+    parts = (f.model_load, f.generations, f.overhead)
+    assert f.total.energy_j == pytest.approx(sum(p.energy_j for p in parts))
+    assert f.total.wall_s == pytest.approx(sum(p.wall_s for p in parts))
+    assert f.total.gco2e == pytest.approx(sum(p.gco2e for p in parts))
+    assert f.generations.energy_j == pytest.approx(sum(g.energy_j for g in result.generations))
+    assert all(p.wall_s >= 0 for p in parts)
+
+
+def test_repeats_and_their_seeds(example):
+    (example / "t.yaml").write_text(
+        "dataset: d.csv\nvariants:\n  - {name: greedy, template: '{{ text }}'}\n"
+        "  - {name: sampled, template: '{{ text }}', temperature: 0.7}\n"
+    )
+    backend = FakeBackend()
+    result = compare(
+        CompareOptions(prompts=str(example / "t.yaml"), repeats=3, seed=10, limit=1), backend_factory=lambda *_: backend
+    )
+    assert [g.repeat for g in result.generations] == [0, 0, 1, 1, 2, 2]
+    seeds = [(r.params.temperature > 0, r.seed) for r in backend.calls]
+    assert seeds == [(False, 10), (True, 10), (False, 10), (True, 11), (False, 10), (True, 12)]
+    assert all(v.n == 3 for v in result.variants)
+
+
+def test_bad_analysis_options(example):
+    for options, message in (
+        ({"baseline": "nope"}, "no such variant; variants: a, b"),
+        ({"repeats": 0}, "--repeats"),
+        ({"ci_level": 1.5}, "--ci-level"),
+        ({"volume": -1}, "--volume"),
+    ):
+        with pytest.raises(GreenPromptError, match=message):
+            compare(CompareOptions(prompts=str(example / "set.yaml"), **options), backend_factory=FakeBackend)
