@@ -45,7 +45,7 @@ def hand_written(llm, variants, rows) -> list[str]:
 def with_greenprompt(rows_file: Path) -> list[str]:
     from greenprompt.runner import CompareOptions, compare
 
-    result = compare(CompareOptions(prompts=str(PROMPTS), dataset=str(rows_file), threads=os.cpu_count()))
+    result = compare(CompareOptions(prompts=str(PROMPTS), dataset=str(rows_file)))
     return [g.output for g in result.generations]
 
 
@@ -56,6 +56,7 @@ def main() -> None:
 
     import llama_cpp
 
+    from greenprompt.backends.llama_cpp import default_threads
     from greenprompt.models import default_model_path
     from greenprompt.prompts import load_prompt_set
 
@@ -85,12 +86,14 @@ def main() -> None:
         files.append(f)
 
     model = str(default_model_path())
+    # The same threading as greenprompt's default, so both sides do identical work.
+    threads = dict(n_threads=default_threads(), n_threads_batch=os.cpu_count())
     timings = {"hand-written": 0.0, "greenprompt": 0.0}
     outputs = {"hand-written": [], "greenprompt": []}
 
     def run_hand(half: int) -> None:
         t = time.perf_counter()
-        llm = llama_cpp.Llama(model_path=model, n_ctx=2048, n_threads=os.cpu_count(), seed=0, verbose=False)
+        llm = llama_cpp.Llama(model_path=model, n_ctx=2048, seed=0, verbose=False, **threads)
         outputs["hand-written"] += hand_written(llm, variants, halves[half])
         llm.close()
         timings["hand-written"] += time.perf_counter() - t
@@ -101,7 +104,7 @@ def main() -> None:
         timings["greenprompt"] += time.perf_counter() - t
 
     # Warm-up, not timed: the first generations of a process pay for page faults and caches.
-    warm = llama_cpp.Llama(model_path=model, n_ctx=2048, n_threads=os.cpu_count(), seed=0, verbose=False)
+    warm = llama_cpp.Llama(model_path=model, n_ctx=2048, seed=0, verbose=False, **threads)
     hand_written(warm, variants, rows[:5])
     warm.close()
 

@@ -69,7 +69,7 @@ def compare(
     seed: Annotated[int, typer.Option(help="Seed for sampling rows and for generation.")] = 0,
     mode: Annotated[Optional[str], typer.Option(help="chat (the model's chat template) or completion (raw text, for base models).")] = None,
     n_ctx: Annotated[int, typer.Option("--n-ctx", help="Context window in tokens.")] = 2048,
-    threads: Annotated[Optional[int], typer.Option(help="CPU threads for llama.cpp (default: all).")] = None,
+    threads: Annotated[Optional[int], typer.Option(help="llama.cpp decode threads (default: half the logical CPUs); prefill uses all.")] = None,
     country: Annotated[Optional[str], typer.Option(help="ISO 3166 alpha-3 code for grid carbon intensity (default: world average).")] = None,
     region: Annotated[Optional[str], typer.Option(help="Region within --country where codecarbon has data (US states, Canadian and Chinese provinces).")] = None,
     carbon_intensity: Annotated[Optional[float], typer.Option("--carbon-intensity", help="Grid carbon intensity in gCO2e/kWh (overrides --country).")] = None,

@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 
-from greenprompt.carbon import gco2e, grid_intensity
-from greenprompt.data import load_dataset
+from greenprompt.carbon import gco2e
 from greenprompt.energy_fit import predict_j
 from greenprompt.errors import GreenPromptError
-from greenprompt.models import resolve_model
-from greenprompt.prompts import check_columns, load_prompt_set
-from greenprompt.records import CHAT, MODES, CarbonIntensity, EnergyFit, ModelInfo
+from greenprompt.inputs import InputOptions, resolve_inputs
+from greenprompt.records import CHAT, CarbonIntensity, EnergyFit, ModelInfo
 from greenprompt.tokens import count_cl100k
 
 FROM_RUN = "run"
@@ -38,21 +36,9 @@ class Calibration:
 
 
 @dataclass(frozen=True)
-class EstimateOptions:
-    prompts: str
+class EstimateOptions(InputOptions):
     calibration: str | None = None
     completion_tokens: float | None = None
-    dataset: str | None = None
-    model: str | None = None
-    limit: int | None = None
-    sample: int | None = None
-    seed: int = 0
-    mode: str | None = None
-    n_ctx: int = 2048
-    country: str | None = None
-    region: str | None = None
-    carbon_intensity: float | None = None
-    pue: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -108,23 +94,16 @@ def estimate(options: EstimateOptions) -> Estimate:
     if options.completion_tokens is not None and options.completion_tokens < 0:
         raise GreenPromptError(f"--completion-tokens must be >= 0, got {options.completion_tokens}")
     calibration = load_calibration(options.calibration)
-    prompt_set = load_prompt_set(options.prompts)
-    dataset_path = options.dataset or prompt_set.dataset
-    if not dataset_path:
-        raise GreenPromptError(f"{prompt_set.path}: no dataset; pass --dataset PATH or set 'dataset:' in the prompt set")
-    dataset = load_dataset(dataset_path, limit=options.limit, sample=options.sample, seed=options.seed, require_target=False)
-    check_columns(prompt_set, dataset.column_names)
+    inputs = resolve_inputs(options, require_target=False)
+    prompt_set, dataset, mode, intensity, model = (
+        inputs.prompt_set, inputs.dataset, inputs.mode, inputs.intensity, inputs.model
+    )
     missing = [v.name for v in prompt_set.variants if v.name not in calibration.completion_tokens]
     if missing and options.completion_tokens is None:
         raise GreenPromptError(
             f"no completion length for variant(s) {', '.join(missing)}: they are not in {calibration.source}; "
             "pass --completion-tokens N as a guess"
         )
-    mode = options.mode or prompt_set.mode or CHAT
-    if mode not in MODES:
-        raise GreenPromptError(f"--mode must be one of {', '.join(MODES)}, got {mode!r}")
-    intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
-    model = resolve_model(options.model or prompt_set.model)
     jobs = plan(prompt_set, dataset, mode, options.seed)
 
     backend = LlamaCppBackend(model.path, n_ctx=options.n_ctx)

@@ -8,17 +8,15 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from greenprompt.analysis import AnalysisOptions, analyze
-from greenprompt.carbon import gco2e, grid_intensity
-from greenprompt.data import load_dataset
+from greenprompt.carbon import gco2e
 from greenprompt.errors import GreenPromptError
+from greenprompt.inputs import InputOptions, resolve_inputs
 from greenprompt.metering import Meter, make_meter
-from greenprompt.models import resolve_model
 from greenprompt.projection import payback
-from greenprompt.prompts import Renderer, check_columns, load_prompt_set
+from greenprompt.prompts import Renderer, load_prompt_set
 from greenprompt.records import (
     CHAT,
     COMPLETION,
-    MODES,
     STANDALONE,
     CarbonIntensity,
     Dataset,
@@ -41,24 +39,11 @@ ProgressFn = Callable[[Generation, int, int], None]
 
 
 @dataclass(frozen=True)
-class CompareOptions:
+class CompareOptions(InputOptions):
     """Everything `greenprompt compare` takes; None means "from the prompt set, else default"."""
 
-    prompts: str
-    dataset: str | None = None
-    model: str | None = None
-    target: str | None = None
     scorer: str | None = None
-    limit: int | None = None
-    sample: int | None = None
-    seed: int = 0
-    mode: str | None = None
-    n_ctx: int = 2048
     threads: int | None = None
-    country: str | None = None
-    region: str | None = None
-    carbon_intensity: float | None = None
-    pue: float = 1.0
     min_quality: float | None = None
     repeats: int = 1
     ci_level: float = 0.95
@@ -146,7 +131,6 @@ def _load_backend(model_path: str, options: CompareOptions):
 def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
     names = [v.name for v in prompt_set.variants]
     checks = [
-        (options.n_ctx >= 16, f"--n-ctx must be at least 16 tokens, got {options.n_ctx}"),
         (options.threads is None or options.threads >= 1, f"--threads must be at least 1, got {options.threads}"),
         (options.repeats >= 1, f"--repeats must be at least 1, got {options.repeats}"),
         (0 < options.ci_level < 1, f"--ci-level must be between 0 and 1 (e.g. 0.95), got {options.ci_level}"),
@@ -179,22 +163,10 @@ def compare(
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     prompt_set = load_prompt_set(options.prompts)
     _validate(options, prompt_set)
-    dataset_path = options.dataset or prompt_set.dataset
-    if not dataset_path:
-        raise GreenPromptError(
-            f"{prompt_set.path}: no dataset; pass --dataset PATH or set 'dataset:' in the prompt set"
-        )
-    dataset = load_dataset(
-        dataset_path, target=options.target or prompt_set.target, limit=options.limit, sample=options.sample, seed=options.seed
-    )
-    check_columns(prompt_set, dataset.column_names)
+    inputs = resolve_inputs(options, prompt_set=prompt_set)
+    dataset, mode, intensity, model = inputs.dataset, inputs.mode, inputs.intensity, inputs.model
     scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER)
-    mode = options.mode or prompt_set.mode or CHAT
-    if mode not in MODES:
-        raise GreenPromptError(f"--mode must be one of {', '.join(MODES)}, got {mode!r}")
-    intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
     jobs = plan(prompt_set, dataset, mode, options.seed, options.repeats)
-    model = resolve_model(options.model or prompt_set.model)
     meter = make_meter(model.size_bytes)
 
     # The experiment's own footprint is metered from here: model load, generations and

@@ -20,6 +20,15 @@ def _ftype_names() -> dict[int, str]:
     }
 
 
+def default_threads() -> int:
+    """Decode threads: half the logical CPUs (llama.cpp's advice is one per physical core).
+
+    On our 2-vCPU machines two decode threads spin-wait on each other whenever the host
+    preempts one: CPU time per query then varied 8% between identical rounds, against 4%
+    with one decode thread, which also used 9% less CPU time (and so energy)."""
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
 class LlamaCppBackend:
     """One loaded GGUF model, reused for every request of a run.
 
@@ -35,7 +44,9 @@ class LlamaCppBackend:
             self.llm = llama_cpp.Llama(
                 model_path=model_path,
                 n_ctx=n_ctx,
-                n_threads=threads or os.cpu_count() or 1,
+                n_threads=threads or default_threads(),
+                # Prefill is one large batch: every core helps and nothing spins.
+                n_threads_batch=max(threads or 1, os.cpu_count() or 1),
                 seed=seed,
                 verbose=False,
             )
