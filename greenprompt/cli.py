@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +41,36 @@ def _clean_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         stderr.print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops a run like Ctrl-C does: finished work is reported and kept."""
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _present(result, as_json: bool, export: Optional[Path]) -> None:
+    """Print a run's result (report or JSON) and write its export; shared by compare and runs show."""
+    from greenprompt.document import run_document
+    from greenprompt.export import export_run
+    from greenprompt.report import print_report
+
+    if export is not None:
+        written = export_run(result, export)
+        if not as_json:
+            stderr.print(f"exported {len(written)} files to {export}")
+    if as_json:
+        sys.stdout.write(json.dumps(run_document(result), indent=2) + "\n")
+    else:
+        print_report(result, stdout)
 
 
 def _version(value: bool) -> None:
@@ -82,16 +113,19 @@ def compare(
     volume: Annotated[Optional[float], typer.Option(help="Queries per day, for annual kWh and kgCO2e per variant.")] = None,
     price_in: Annotated[Optional[float], typer.Option("--price-in", help="API price per 1,000 prompt tokens (cl100k), for cost per 1k queries.")] = None,
     price_out: Annotated[Optional[float], typer.Option("--price-out", help="API price per 1,000 completion tokens (cl100k).")] = None,
+    store: Annotated[Optional[Path], typer.Option(help="Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")] = None,
+    resume: Annotated[Optional[str], typer.Option(help="Continue the stored run RUN (id, unique prefix, or 'last') where it stopped.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate everything afresh instead of reusing stored generations.")] = False,
     export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv and generations.jsonl here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of the report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
     with _clean_errors():
-        from greenprompt.document import run_document
-        from greenprompt.export import export_run, prepare_export_dir
-        from greenprompt.report import ProgressDisplay, print_report
-        from greenprompt.runner import CompareOptions, compare as run_compare
+        from greenprompt.export import prepare_export_dir
+        from greenprompt.report import ProgressDisplay
+        from greenprompt.runner import CompareOptions
+        from greenprompt.runner import compare as run_compare
 
         options = CompareOptions(
             prompts=str(prompts),
@@ -117,20 +151,17 @@ def compare(
             volume=volume,
             price_in=price_in,
             price_out=price_out,
+            store=str(store) if store else None,
+            resume=resume,
+            no_cache=no_cache,
         )
         if export is not None:
             prepare_export_dir(export)
-        with ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
+        with _sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
             result = run_compare(options, progress=progress)
-        if export is not None:
-            written = export_run(result, export)
-            if not as_json:
-                stderr.print(f"exported {len(written)} files to {export}")
-        if as_json:
-            sys.stdout.write(json.dumps(run_document(result), indent=2) + "\n")
-        else:
-            print_report(result, stdout)
+        _present(result, as_json, export)
         if result.interrupted:
+            stderr.print(f"interrupted: resume with `greenprompt compare ... --resume {result.run_id}`")
             raise typer.Exit(EXIT_INTERRUPTED)
 
 
@@ -154,7 +185,8 @@ def estimate(
     """Predict each variant's energy and carbon from token counts, without generating."""
     with _clean_errors():
         from greenprompt.document import estimate_document
-        from greenprompt.estimate import EstimateOptions, estimate as run_estimate
+        from greenprompt.estimate import EstimateOptions
+        from greenprompt.estimate import estimate as run_estimate
         from greenprompt.report import print_estimate
 
         est = run_estimate(
@@ -178,6 +210,97 @@ def estimate(
             sys.stdout.write(json.dumps(estimate_document(est), indent=2) + "\n")
         else:
             print_estimate(est, stdout)
+
+
+runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+StoreOption = Annotated[Optional[Path], typer.Option(help="Run store file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")]
+RunArgument = Annotated[str, typer.Argument(help="Run id, a unique prefix of one, or 'last'.")]
+
+
+def _open_store(store: Optional[Path]):
+    from greenprompt.store import RunStore, default_store_path
+
+    path = default_store_path(store)
+    if not path.exists():
+        raise GreenPromptError(f"{path}: no run store here yet; run `greenprompt compare` first or pass --store PATH")
+    return RunStore(path)
+
+
+@runs_app.command("list")
+def runs_list(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+) -> None:
+    """List stored runs: id, date, prompt set, dataset, model, variants, status."""
+    with _clean_errors():
+        from dataclasses import asdict
+
+        from rich.table import Table
+
+        with _open_store(store) as s:
+            rows = s.list_runs()
+        if as_json:
+            sys.stdout.write(json.dumps({"runs": [asdict(r) for r in rows]}, indent=2) + "\n")
+            return
+        table = Table(box=None, pad_edge=False)
+        for header in ("id", "date", "prompt set", "dataset", "model", "variants", "status", "done"):
+            table.add_column(header)
+        for r in rows:
+            table.add_row(r.id, r.created_at.replace("T", " ")[:16], r.prompt_set, r.dataset, r.model,
+                          ", ".join(r.variants), r.status, f"{r.n_done}/{r.n_jobs}")
+        stdout.print(table if rows else "no runs stored yet")
+
+
+@runs_app.command("show")
+def runs_show(
+    run: RunArgument,
+    store: StoreOption = None,
+    scorer: Annotated[Optional[str], typer.Option(help="Re-score with another scorer (no model needed).")] = None,
+    min_quality: Annotated[Optional[float], typer.Option("--min-quality", help="Name the greenest variant with at least this quality.")] = None,
+    baseline: Annotated[Optional[str], typer.Option(help="Variant the others are compared with.")] = None,
+    ci_level: Annotated[Optional[float], typer.Option("--ci-level", help="Confidence level of the intervals.")] = None,
+    bootstrap: Annotated[Optional[int], typer.Option(help="Bootstrap resamples.")] = None,
+    export: Annotated[Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (as compare --json).")] = False,
+) -> None:
+    """Show a stored run as compare did, recomputed from the store (no model needed)."""
+    with _clean_errors():
+        from greenprompt.results import result_from_store
+
+        with _open_store(store) as s:
+            stored = s.load_run(run)
+        names = [v["name"] for v in stored.header["prompt_set"]["variants"]]
+        if baseline is not None and baseline not in names:
+            raise GreenPromptError(f"--baseline {baseline}: no such variant; variants: {', '.join(names)}")
+        result = result_from_store(
+            stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, n_bootstrap=bootstrap
+        )
+        _present(result, as_json, export)
+
+
+@runs_app.command("export")
+def runs_export(run: RunArgument, directory: Annotated[Path, typer.Argument(help="Directory to write to.")], store: StoreOption = None) -> None:
+    """Write a stored run's ranked prompt files, results.csv and generations.jsonl."""
+    with _clean_errors():
+        from greenprompt.export import export_run
+        from greenprompt.results import result_from_store
+
+        with _open_store(store) as s:
+            stored = s.load_run(run)
+        written = export_run(result_from_store(stored), directory)
+        stderr.print(f"exported {len(written)} files to {directory}")
+
+
+@runs_app.command("rm")
+def runs_rm(run: RunArgument, store: StoreOption = None) -> None:
+    """Remove a stored run and its generations (they no longer serve as cache)."""
+    with _clean_errors():
+        with _open_store(store) as s:
+            run_id = s.resolve_id(run)
+            s.remove_run(run_id)
+        stderr.print(f"removed run {run_id}")
 
 
 def main() -> None:

@@ -132,7 +132,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         },
         "dataset": {
             "path": result.dataset.path,
-            "n_items": len(result.dataset.items),
+            "n_items": result.dataset.n_items,
             "target": result.dataset.target_column,
         },
         "scorer": result.scorer,

@@ -87,7 +87,7 @@ def load_calibration(path: str | Path) -> Calibration:
 def estimate(options: EstimateOptions) -> Estimate:
     """Predict J and gCO2e per query for every variant without generating anything."""
     from greenprompt.backends.llama_cpp import LlamaCppBackend
-    from greenprompt.runner import identify_model, plan
+    from greenprompt.runner import plan
 
     if options.calibration is None:
         raise GreenPromptError("estimate needs an energy model: pass --from RESULTS.json written by `compare --json`")
@@ -110,7 +110,6 @@ def estimate(options: EstimateOptions) -> Estimate:
     try:
         if mode == CHAT and not backend.has_chat_template:
             raise GreenPromptError(f"{model.path}: this model has no chat template; use --mode completion")
-        model = identify_model(model, backend)
         counts: dict[str, list[tuple[int, int]]] = {v.name: [] for v in prompt_set.variants}
         for job in jobs:
             counts[job.variant].append((backend.count_prompt_tokens(job.request), count_cl100k(job.request.prompt_text())))

@@ -10,7 +10,14 @@ from greenprompt.data import load_dataset
 from greenprompt.errors import GreenPromptError
 from greenprompt.models import resolve_model
 from greenprompt.prompts import check_columns, load_prompt_set
-from greenprompt.records import CHAT, MODES, CarbonIntensity, Dataset, ModelInfo, PromptSet
+from greenprompt.records import (
+    CHAT,
+    MODES,
+    CarbonIntensity,
+    Dataset,
+    ModelInfo,
+    PromptSet,
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import os
 import re
+import struct
 from pathlib import Path
 
 from greenprompt.errors import GreenPromptError
@@ -95,14 +96,74 @@ def quantization_from_name(filename: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
+# GGUF metadata value types: struct format of the fixed-size ones; 8 is a string, 9 an array.
+_GGUF_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+_GGUF_STRING, _GGUF_ARRAY = 8, 9
+# llama.cpp's llama_ftype numbers for the common file types
+_FILE_TYPES = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K", 11: "Q3_K_S", 12: "Q3_K_M",
+    13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S", 17: "Q5_K_M", 18: "Q6_K", 32: "BF16",
+}
+
+
+def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "general.file_type", "general.architecture")) -> dict:
+    """The wanted key/values from a GGUF header, reading only as far as needed (the
+    general.* keys come before the large tokenizer arrays)."""
+    found: dict = {}
+    with path.open("rb") as f:
+
+        def read(fmt: str):
+            size = struct.calcsize(fmt)
+            data = f.read(size)
+            if len(data) != size:
+                raise EOFError
+            return struct.unpack(fmt, data)[0]
+
+        def read_string() -> str:
+            return f.read(read("<Q")).decode("utf-8", "replace")
+
+        def read_value(kind: int):
+            if kind in _GGUF_SCALARS:
+                return read(_GGUF_SCALARS[kind])
+            if kind == _GGUF_STRING:
+                return read_string()
+            if kind == _GGUF_ARRAY:
+                item_kind, count = read("<I"), read("<Q")
+                if item_kind in _GGUF_SCALARS:  # skip fixed-size arrays without decoding them
+                    f.seek(struct.calcsize(_GGUF_SCALARS[item_kind]) * count, 1)
+                else:
+                    for _ in range(count):
+                        read_value(item_kind)
+                return None
+            raise ValueError(f"unknown GGUF value type {kind}")
+
+        try:
+            if f.read(4) != GGUF_MAGIC:
+                return found
+            read("<I")  # version
+            read("<Q")  # tensor count
+            for _ in range(read("<Q")):
+                key = read_string()
+                value = read_value(read("<I"))
+                if key in wanted:
+                    found[key] = value
+                    if len(found) == len(wanted):
+                        break
+        except (EOFError, ValueError, struct.error, MemoryError, OverflowError):
+            pass  # a damaged header: llama.cpp will say more when it loads the file
+    return found
+
+
 def resolve_model(path: str | Path | None = None) -> ModelInfo:
-    """Validate the model file (default: the embedded SmolLM2-135M-Instruct) and identify it."""
+    """Validate the model file (default: the embedded SmolLM2-135M-Instruct) and identify it
+    from its GGUF metadata (name, quantization), falling back to its file name."""
     p = Path(path) if path else default_model_path()
     check_gguf(p)
+    meta = read_gguf_metadata(p)
     return ModelInfo(
         path=str(p),
         sha256=sha256_of(p),
-        name=p.stem,
+        name=meta.get("general.name") or p.stem,
         size_bytes=p.stat().st_size,
-        quantization=quantization_from_name(p.name),
+        quantization=_FILE_TYPES.get(meta.get("general.file_type")) or quantization_from_name(p.name),
     )

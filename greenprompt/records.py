@@ -57,11 +57,24 @@ class Item:
 
 
 @dataclass(frozen=True)
+class DatasetInfo:
+    """What a finished run keeps of its dataset."""
+
+    path: str
+    n_items: int
+    column_names: tuple[str, ...]
+    target_column: str | None
+
+
+@dataclass(frozen=True)
 class Dataset:
     path: str
     items: tuple[Item, ...]
     column_names: tuple[str, ...]
     target_column: str | None
+
+    def info(self) -> DatasetInfo:
+        return DatasetInfo(self.path, len(self.items), self.column_names, self.target_column)
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,7 @@ class Generation:
     finish_reason: str | None = None
     error: str | None = None
     repeat: int = 0
+    cached: bool = False  # served from the generation cache: its energy was spent by an earlier run
 
     def energy_split(self) -> tuple[float | None, float | None]:
         """(prefill J, decode J): the generation's energy shared in proportion to
@@ -283,7 +297,7 @@ class RunResult:
     run_id: str
     started_at: str
     prompt_set: PromptSet
-    dataset: Dataset
+    dataset: DatasetInfo
     model: ModelInfo
     mode: str
     scorer: str

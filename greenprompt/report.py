@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -182,7 +189,7 @@ def print_report(result: RunResult, console: Console) -> None:
     header = [
         f"Model: {m.name} ({m.quantization or 'unknown quantization'}, {m.size_bytes / 1e6:.0f} MB, "
         f"sha256 {m.sha256[:12]}), {result.mode} mode, serving: {result.serving} (no KV-cache reuse between requests)",
-        f"Dataset: {ds.path} ({len(ds.items)} items, target '{ds.target_column}'); scorer: {result.scorer}",
+        f"Dataset: {ds.path} ({ds.n_items} items, target '{ds.target_column}'); scorer: {result.scorer}",
         _method_line(result),
         f"Carbon: {result.carbon.g_per_kwh:g} gCO2e/kWh ({result.carbon.source}), PUE {result.carbon.pue:g}",
     ]

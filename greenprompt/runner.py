@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from greenprompt.analysis import AnalysisOptions, analyze
+from greenprompt.analysis import AnalysisOptions
 from greenprompt.carbon import gco2e
 from greenprompt.errors import GreenPromptError
 from greenprompt.inputs import InputOptions, resolve_inputs
 from greenprompt.metering import Meter, make_meter
-from greenprompt.projection import payback
 from greenprompt.prompts import Renderer, load_prompt_set
 from greenprompt.records import (
     CHAT,
@@ -20,17 +21,22 @@ from greenprompt.records import (
     STANDALONE,
     CarbonIntensity,
     Dataset,
-    Footprint,
     Generation,
     Job,
     Measurement,
-    ModelInfo,
     PromptSet,
     Request,
     RunResult,
-    Span,
 )
+from greenprompt.results import build_result, make_header, score_and_analyze
 from greenprompt.scoring import get_scorer
+from greenprompt.store import (
+    FINISHED,
+    INTERRUPTED,
+    RUNNING,
+    RunStore,
+    default_store_path,
+)
 from greenprompt.tokens import count_cl100k
 
 DEFAULT_SCORER = "exact"
@@ -52,28 +58,42 @@ class CompareOptions(InputOptions):
     volume: float | None = None
     price_in: float | None = None
     price_out: float | None = None
+    store: str | None = None
+    resume: str | None = None
+    no_cache: bool = False
 
 
-def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int, repeats: int = 1) -> list[Job]:
-    """Render every (item, repeat, variant) job up front, so a template error stops the
-    run before any energy is spent. Items are the outer loop and variants the inner one,
-    so slow drifts of a shared machine affect every variant alike. Repeats of a sampled
-    variant (temperature > 0) use seeds seed, seed+1, ..."""
+def check_rendering(prompt_set: PromptSet, dataset: Dataset) -> None:
+    """Render every variant for every item once, so a template error stops the run before
+    any energy is spent. The renders are not kept: jobs are rendered again as they run."""
     renderer = Renderer(prompt_set.variants)
-    rendered = {}
-    jobs = []
-    for index, item in enumerate(dataset.items):
+    for item in dataset.items:
         for variant in prompt_set.variants:
-            rendered[variant.name] = renderer.render(variant, item)
+            renderer.render(variant, item)
+
+
+def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int, repeats: int = 1) -> Iterator[Job]:
+    """Yield every (item, repeat, variant) job in run order. Items are the outer loop and
+    variants the inner one, so slow drifts of a shared machine affect every variant alike.
+    Repeats of a sampled variant (temperature > 0) use seeds seed, seed+1, ..."""
+    renderer = Renderer(prompt_set.variants)
+    for index, item in enumerate(dataset.items):
+        rendered = {v.name: renderer.render(v, item) for v in prompt_set.variants}
         for repeat in range(repeats):
             for variant in prompt_set.variants:
                 system, text = rendered[variant.name]
                 job_seed = seed + repeat if variant.params.temperature > 0 else seed
                 request = Request(mode=mode, text=text, system=system, params=variant.params, seed=job_seed)
-                jobs.append(
-                    Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target, repeat=repeat)
-                )
-    return jobs
+                yield Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target, repeat=repeat)
+
+
+def cache_key(model_sha256: str, job: Job, serving: str) -> str:
+    """Identifies a generation: model, exact request, parameters, seed, serving profile and
+    repeat index (a repeat is a new measurement, never a cache hit of the previous one)."""
+    r = job.request
+    p = r.params
+    material = [model_sha256, r.mode, r.system, r.text, p.max_tokens, p.temperature, list(p.stop), r.seed, serving, job.repeat]
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def run_job(backend, meter: Meter, job: Job, intensity: CarbonIntensity) -> Generation:
@@ -111,15 +131,9 @@ def run_job(backend, meter: Meter, job: Job, intensity: CarbonIntensity) -> Gene
     )
 
 
-def run_jobs(
-    backend, meter: Meter, jobs: list[Job], intensity: CarbonIntensity, progress: ProgressFn | None = None
-) -> Iterator[Generation]:
-    """Yield each finished generation in turn."""
-    for done, job in enumerate(jobs, 1):
-        gen = run_job(backend, meter, job, intensity)
-        if progress:
-            progress(gen, done, len(jobs))
-        yield gen
+def from_cache(hit: Generation, job: Job) -> Generation:
+    """A stored generation reused for this job: its output and its originally measured energy."""
+    return replace(hit, variant=job.variant, item_id=job.item_id, index=job.index, target=job.target, repeat=job.repeat, cached=True)
 
 
 def _load_backend(model_path: str, options: CompareOptions):
@@ -150,6 +164,20 @@ def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
             raise GreenPromptError(message)
 
 
+def _analysis_options(options: CompareOptions) -> AnalysisOptions:
+    return AnalysisOptions(
+        min_quality=options.min_quality,
+        baseline=options.baseline,
+        repeats=options.repeats,
+        ci_level=options.ci_level,
+        n_bootstrap=options.bootstrap,
+        seed=options.seed,
+        volume_per_day=options.volume,
+        price_in=options.price_in,
+        price_out=options.price_out,
+    )
+
+
 def compare(
     options: CompareOptions,
     progress: ProgressFn | None = None,
@@ -157,116 +185,102 @@ def compare(
 ) -> RunResult:
     """Run every variant over the dataset through the model, metered, scored and analysed.
 
-    Raises GreenPromptError for bad input before any generation. On Ctrl-C the finished
+    Every generation is stored as it finishes; a request already in the store is served
+    from it (flagged `cached`) unless `no_cache`; `resume` continues a stored run. Raises
+    GreenPromptError for bad input before any generation. On Ctrl-C the finished
     generations are kept and the result is marked `interrupted`.
     """
-    started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     prompt_set = load_prompt_set(options.prompts)
     _validate(options, prompt_set)
     inputs = resolve_inputs(options, prompt_set=prompt_set)
-    dataset, mode, intensity, model = inputs.dataset, inputs.mode, inputs.intensity, inputs.model
-    scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER)
-    jobs = plan(prompt_set, dataset, mode, options.seed, options.repeats)
-    meter = make_meter(model.size_bytes)
+    scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER).spec
+    check_rendering(prompt_set, inputs.dataset)
+    meter = make_meter(inputs.model.size_bytes)
+    with RunStore(default_store_path(options.store)) as store:
+        if options.resume:
+            stored = store.load_run(options.resume)
+            if stored.row.status == RUNNING:
+                raise GreenPromptError(f"run {stored.row.id} is still running in another process; wait for it or stop it first")
+            header, segments = stored.header, stored.segments
+            prior = {seq: (key, gen) for seq, key, gen in stored.generations}
+            store.reopen_run(header["run_id"])
+        else:
+            run_id = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+            started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            header = make_header(
+                run_id, started_at, prompt_set, inputs.dataset.info(), inputs.model, inputs.mode, scorer,
+                inputs.intensity, meter.describe(), STANDALONE, _analysis_options(options),
+            )
+            segments, prior = [], {}
+            store.create_run(run_id, header, len(inputs.dataset.items) * options.repeats * len(prompt_set.variants))
+        return _run(options, inputs, header, segments, prior, store, meter, progress, backend_factory)
 
-    # The experiment's own footprint is metered from here: model load, generations and
-    # everything else (rendering, scoring, analysis) until the result is complete.
+
+def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter, progress, backend_factory) -> RunResult:
+    """Execute the jobs a run still lacks, then build its result from all of its records."""
+    run_id = header["run_id"]
+    n_jobs = len(inputs.dataset.items) * options.repeats * len(inputs.prompt_set.variants)
+    intensity = CarbonIntensity(**header["carbon"])
+    by_seq = {seq: gen for seq, (_, gen) in prior.items()}
     run_start = meter.start()
-    load_start = meter.start()
-    backend = backend_factory(model.path, options)
-    load = meter.stop(load_start)
-    generations: list[Generation] = []
+    load = Measurement(0.0, 0.0, 0.0, meter.method)
+    backend = None
+    fresh: list[Generation] = []  # generated by this process
     interrupted = False
     try:
-        if mode == CHAT and not getattr(backend, "has_chat_template", True):
-            raise GreenPromptError(
-                f"{model.path}: this model has no chat template; use --mode {COMPLETION} (or 'mode: {COMPLETION}' in the prompt set)"
-            )
-        model = identify_model(model, backend)
-        for gen in run_jobs(backend, meter, jobs, intensity, progress):
-            generations.append(gen)
+        jobs = plan(inputs.prompt_set, inputs.dataset, inputs.mode, options.seed, options.repeats)
+        for seq, job in enumerate(jobs):
+            key = cache_key(inputs.model.sha256, job, header["serving"])
+            if seq in prior:
+                if prior[seq][0] != key:
+                    raise GreenPromptError(
+                        f"--resume {run_id}: job {seq + 1} ({job.variant}, item {job.item_id}) differs from the stored run; "
+                        "resume with the same prompt set, dataset, model and options"
+                    )
+                continue
+            hit = None if options.no_cache else store.cached(key)
+            if hit is not None:
+                gen = from_cache(hit, job)
+            else:
+                if backend is None:
+                    load_start = meter.start()
+                    backend = backend_factory(inputs.model.path, options)
+                    load = meter.stop(load_start)
+                    if inputs.mode == CHAT and not getattr(backend, "has_chat_template", True):
+                        raise GreenPromptError(
+                            f"{inputs.model.path}: this model has no chat template; use --mode {COMPLETION} "
+                            f"(or 'mode: {COMPLETION}' in the prompt set)"
+                        )
+                gen = run_job(backend, meter, job, intensity)
+                fresh.append(gen)
+            store.add_generation(run_id, seq, key, gen)
+            by_seq[seq] = gen
+            if progress:
+                progress(gen, seq + 1, n_jobs)
     except KeyboardInterrupt:
         interrupted = True
     finally:
-        backend.close()
+        if backend is not None:
+            backend.close()
 
-    scores = tuple(0.0 if g.error else scorer(g.output, g.target) for g in generations)
-    analysis = analyze(
-        [v.name for v in prompt_set.variants],
-        generations,
-        scores,
-        AnalysisOptions(
-            min_quality=options.min_quality,
-            baseline=options.baseline,
-            repeats=options.repeats,
-            ci_level=options.ci_level,
-            n_bootstrap=options.bootstrap,
-            seed=options.seed,
-            volume_per_day=options.volume,
-            price_in=options.price_in,
-            price_out=options.price_out,
-        ),
-    )
-    footprint = _footprint(meter.stop(run_start), load, generations, intensity)
-    queries, reason = payback(footprint.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
-    return RunResult(
-        run_id=f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}",
-        started_at=started_at,
-        prompt_set=prompt_set,
-        dataset=dataset,
-        model=model,
-        mode=mode,
-        scorer=scorer.spec,
-        carbon=intensity,
-        energy=meter.describe(),
-        serving=STANDALONE,
-        generations=tuple(generations),
-        scores=scores,
-        variants=analysis.variants,
-        min_quality=options.min_quality,
-        recommended=analysis.recommended,
-        interrupted=interrupted,
-        model_load_s=load.wall_s,
-        wall_s=footprint.total.wall_s,
-        repeats=options.repeats,
-        ci_level=options.ci_level,
-        n_bootstrap=options.bootstrap,
-        baseline=analysis.baseline,
-        energy_fit=analysis.energy_fit,
-        energy_fit_note=analysis.energy_fit_note,
-        footprint=replace(footprint, payback_queries=queries, payback_reason=reason),
-        volume_per_day=options.volume,
-        price_in=options.price_in,
-        price_out=options.price_out,
-    )
+    generations = [by_seq[s] for s in sorted(by_seq)]
+    analysis_options = _analysis_options(options)
+    spec, scores, analysis = score_and_analyze(header, generations, analysis_options)
+    segment = _segment(meter.stop(run_start), load, fresh)
+    complete = not interrupted and len(generations) == n_jobs
+    store.finish_run(run_id, FINISHED if complete else INTERRUPTED, segment)
+    return build_result(header, generations, [*segments, segment], spec, scores, analysis, analysis_options, not complete)
 
 
-def _footprint(total: Measurement, load: Measurement, generations: list[Generation], intensity: CarbonIntensity) -> Footprint:
-    """Split the run's metered total into model load, generations and the remainder
-    (rendering, scoring, bookkeeping), so the parts add up to the total exactly."""
-
-    def span(wall: float, energy: float | None) -> Span:
-        return Span(wall, energy, gco2e(energy, intensity))
-
-    gen_wall = sum(g.wall_s for g in generations)
-    known = [g.energy_j for g in generations if g.energy_j is not None]
-    gen_energy = sum(known) if len(known) == len(generations) else None
-    overhead_energy = (
-        None if None in (total.energy_j, load.energy_j, gen_energy) else total.energy_j - load.energy_j - gen_energy
-    )
-    return Footprint(
-        total=span(total.wall_s, total.energy_j),
-        model_load=span(load.wall_s, load.energy_j),
-        generations=span(gen_wall, gen_energy),
-        overhead=span(total.wall_s - load.wall_s - gen_wall, overhead_energy),
-    )
-
-
-def identify_model(model: ModelInfo, backend) -> ModelInfo:
-    """Fill name and quantization from the GGUF metadata the backend read."""
-    meta = getattr(backend, "metadata", {}) or {}
-    return replace(
-        model,
-        name=meta.get("general.name") or model.name,
-        quantization=getattr(backend, "quantization", None) or model.quantization,
-    )
+def _segment(total: Measurement, load: Measurement, fresh: list[Generation]) -> dict:
+    """This process's own footprint beyond its generations: model load, and the remainder
+    (rendering, scoring, storing, analysis), so that the parts add up to its total."""
+    gen_wall = sum(g.wall_s for g in fresh)
+    energies = [g.energy_j for g in fresh]
+    overhead_j = None
+    if total.energy_j is not None and load.energy_j is not None and None not in energies:
+        overhead_j = total.energy_j - load.energy_j - sum(energies)
+    return {
+        "model_load": {"wall_s": load.wall_s, "energy_j": load.energy_j},
+        "overhead": {"wall_s": total.wall_s - load.wall_s - gen_wall, "energy_j": overhead_j},
+    }

@@ -1,3 +1,4 @@
+import shutil
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,31 @@ EXAMPLE = ROOT / "prompts" / "reviews.yaml"
 SST2 = ROOT.parent / "shared" / "datasets" / "sst2-dev.tsv"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _hashed_home(tmp_path_factory):
+    """A home whose sha256 cache already knows the default model (hashing it takes a
+    while). It is also the home of module-scoped fixtures, which pass their own --store:
+    no test ever touches the user's own store."""
+    import os
+
+    from greenprompt.models import resolve_model
+
+    home = tmp_path_factory.mktemp("hashed-home")
+    previous = os.environ.get("GREENPROMPT_HOME")
+    os.environ["GREENPROMPT_HOME"] = str(home)
+    resolve_model()
+    yield home
+    if previous is None:
+        os.environ.pop("GREENPROMPT_HOME")
+    else:
+        os.environ["GREENPROMPT_HOME"] = previous
+
+
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory, monkeypatch):
-    # Caches (model sha256) go to a per-session directory, never the user's home.
-    monkeypatch.setenv("GREENPROMPT_HOME", str(tmp_path_factory.getbasetemp() / "greenprompt-home"))
+def _isolated_home(_hashed_home, tmp_path, monkeypatch):
+    # Every test gets its own run store and caches, never the user's, and no cache hits
+    # from other tests: each test generates what it checks.
+    home = tmp_path / "greenprompt-home"
+    shutil.copytree(_hashed_home, home)
+    monkeypatch.setenv("GREENPROMPT_HOME", str(home))
+    return home

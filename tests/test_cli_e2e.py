@@ -28,8 +28,9 @@ def invoke(*args):
 
 
 @pytest.fixture(scope="module")
-def json_run():
-    result = invoke("compare", EXAMPLE, "--limit", 2, "--json", "--country", "FRA")
+def json_run(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.db"
+    result = invoke("compare", EXAMPLE, "--limit", 2, "--json", "--country", "FRA", "--store", store)
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
 

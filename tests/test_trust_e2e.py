@@ -19,8 +19,9 @@ def invoke(*args):
 
 @pytest.fixture(scope="module")
 def repeated(tmp_path_factory):
+    store = tmp_path_factory.mktemp("store") / "runs.db"
     result = invoke(
-        "compare", EXAMPLE, "--limit", 3, "--repeats", 2, "--json", "--baseline", "explain-first",
+        "compare", EXAMPLE, "--limit", 3, "--repeats", 2, "--json", "--baseline", "explain-first", "--store", store,
         "--volume", 10000, "--price-in", 0.03, "--price-out", 0.06, "--min-quality", 0.0,
     )
     path = tmp_path_factory.mktemp("run") / "run.json"

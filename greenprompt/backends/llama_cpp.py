@@ -9,17 +9,6 @@ from greenprompt.errors import GreenPromptError
 from greenprompt.records import CHAT, BackendOutput, Request
 
 
-def _ftype_names() -> dict[int, str]:
-    import llama_cpp
-
-    prefix = "LLAMA_FTYPE_MOSTLY_"
-    return {
-        getattr(llama_cpp, name): name[len(prefix):]
-        for name in dir(llama_cpp)
-        if name.startswith(prefix) and isinstance(getattr(llama_cpp, name), int)
-    }
-
-
 def default_threads() -> int:
     """Decode threads: half the logical CPUs (llama.cpp's advice is one per physical core).
 
@@ -58,11 +47,6 @@ class LlamaCppBackend:
             # The GGUF's own template, not a built-in format llama-cpp-python guesses is similar.
             self.llm.chat_format = "chat_template.default"
         self._formatter = None
-
-    @property
-    def quantization(self) -> str | None:
-        ftype = self.metadata.get("general.file_type")
-        return _ftype_names().get(int(ftype)) if ftype is not None and str(ftype).isdigit() else None
 
     def generate(self, request: Request) -> BackendOutput:
         llm = self.llm
