@@ -245,11 +245,16 @@ def runs_list(
             sys.stdout.write(json.dumps({"runs": [asdict(r) for r in rows]}, indent=2) + "\n")
             return
         table = Table(box=None, pad_edge=False)
-        for header in ("id", "date", "prompt set", "dataset", "model", "variants", "status", "done"):
-            table.add_column(header)
+        table.add_column("id", no_wrap=True)
+        table.add_column("date (UTC)", no_wrap=True)
+        for header in ("prompt set", "dataset", "model"):
+            table.add_column(header, overflow="fold")
+        table.add_column("variants", justify="right")
+        table.add_column("status", no_wrap=True)
+        table.add_column("done", justify="right", no_wrap=True)
         for r in rows:
-            table.add_row(r.id, r.created_at.replace("T", " ")[:16], r.prompt_set, r.dataset, r.model,
-                          ", ".join(r.variants), r.status, f"{r.n_done}/{r.n_jobs}")
+            table.add_row(r.id, r.created_at.replace("T", " ")[:16], Path(r.prompt_set).name, Path(r.dataset).name,
+                          r.model, str(len(r.variants)), r.status, f"{r.n_done}/{r.n_jobs}")
         stdout.print(table if rows else "no runs stored yet")
 
 

@@ -161,6 +161,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
             "energy_j": sum(known_energy) if known_energy else None,
             "gco2e": sum(known_carbon) if known_carbon else None,
             "generations": len(gens),
+            "cached": sum(1 for g in gens if g.cached),
             "errors": sum(1 for g in gens if g.error),
             "wall_s": result.wall_s,
             "model_load_s": result.model_load_s,

@@ -217,8 +217,10 @@ def print_report(result: RunResult, console: Console) -> None:
             console.print(f"Enough is enough: no variant reaches quality ≥ {result.min_quality:g}.")
     total_j = sum(g.energy_j or 0.0 for g in result.generations)
     total_g = sum(g.gco2e or 0.0 for g in result.generations)
+    cached = sum(1 for g in result.generations if g.cached)
+    from_cache = f" ({cached} served from the cache, their energy spent by earlier runs)" if cached else ""
     console.print(
-        f"{len(result.generations)} generations, {units.energy(total_j)}, {units.carbon(total_g)} CO2e in total "
+        f"{len(result.generations)} generations{from_cache}, {units.energy(total_j)}, {units.carbon(total_g)} CO2e in total "
         f"({energy_method(result)}); run {units.duration(result.wall_s)}, id {result.run_id}"
     )
     if result.interrupted:

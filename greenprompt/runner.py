@@ -63,13 +63,26 @@ class CompareOptions(InputOptions):
     no_cache: bool = False
 
 
-def check_rendering(prompt_set: PromptSet, dataset: Dataset) -> None:
-    """Render every variant for every item once, so a template error stops the run before
-    any energy is spent. The renders are not kept: jobs are rendered again as they run."""
+# No tokenizer packs more than this many characters into a token on average: a longer
+# prompt cannot fit the context whatever the text, so it is refused before the run.
+MAX_CHARS_PER_TOKEN = 64
+
+
+def check_rendering(prompt_set: PromptSet, dataset: Dataset, n_ctx: int) -> None:
+    """Render every variant for every item once, so a template error or a prompt far too
+    long for the context stops the run before any energy is spent. The renders are not
+    kept: jobs are rendered again as they run."""
     renderer = Renderer(prompt_set.variants)
+    limit = n_ctx * MAX_CHARS_PER_TOKEN
     for item in dataset.items:
         for variant in prompt_set.variants:
-            renderer.render(variant, item)
+            system, text = renderer.render(variant, item)
+            size = len(text) + len(system or "")
+            if size > limit:
+                raise GreenPromptError(
+                    f"{dataset.path}: item {item.id}: variant '{variant.name}' renders a {size:,}-character prompt, "
+                    f"far more than a {n_ctx}-token context holds; shorten the data or raise --n-ctx"
+                )
 
 
 def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int, repeats: int = 1) -> Iterator[Job]:
@@ -194,7 +207,7 @@ def compare(
     _validate(options, prompt_set)
     inputs = resolve_inputs(options, prompt_set=prompt_set)
     scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER).spec
-    check_rendering(prompt_set, inputs.dataset)
+    check_rendering(prompt_set, inputs.dataset, options.n_ctx)
     meter = make_meter(inputs.model.size_bytes)
     with RunStore(default_store_path(options.store)) as store:
         if options.resume:

@@ -89,11 +89,17 @@ def bootstrap(
     if n == 0:
         return {}
     rng = np.random.default_rng(seed)
-    items = rng.integers(0, n, size=(n_boot, n))
-    reps = rng.integers(0, R, size=(n_boot, n, R))
-    q = np.stack([resample_means(samples.score[v], items, reps) for v in range(V)])
-    e = np.stack([resample_means(samples.energy[v], items, reps) for v in range(V)])
-    c = np.stack([resample_means(samples.gco2e[v], items, reps) for v in range(V)])
+    q, e, c = (np.empty((V, n_boot)) for _ in range(3))
+    # Resamples in chunks: memory stays at about 4 MB per array whatever the dataset size.
+    chunk = max(1, 500_000 // (n * R))
+    for start in range(0, n_boot, chunk):
+        stop = min(start + chunk, n_boot)
+        items = rng.integers(0, n, size=(stop - start, n))
+        reps = rng.integers(0, R, size=(stop - start, n, R))
+        for v in range(V):
+            q[v, start:stop] = resample_means(samples.score[v], items, reps)
+            e[v, start:stop] = resample_means(samples.energy[v], items, reps)
+            c[v, start:stop] = resample_means(samples.gco2e[v], items, reps)
     p_front = frontier_share(q, c)
     b = samples.names.index(baseline) if baseline in samples.names else None
     out = {}
