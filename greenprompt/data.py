@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,9 @@ ID_COLUMN = "id"
 # builder name and its options, by file suffix
 _FORMATS: dict[str, tuple[str, dict[str, Any]]] = {
     # QUOTE_NONE: tokenised text such as SST-2 contains bare quote characters.
-    ".tsv": ("csv", {"delimiter": "\t", "quoting": 3, "keep_default_na": False}),
-    ".csv": ("csv", {"keep_default_na": False}),
+    # index_col=False: a row longer than the header is an error, not a silent index column.
+    ".tsv": ("csv", {"delimiter": "\t", "quoting": 3, "keep_default_na": False, "index_col": False}),
+    ".csv": ("csv", {"keep_default_na": False, "index_col": False}),
     ".json": ("json", {}),
     ".jsonl": ("json", {}),
     ".ndjson": ("json", {}),
@@ -32,12 +34,15 @@ def _read_rows(p: Path):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import datasets
 
+    from pandas.errors import ParserWarning
+
     datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
+    datasets.logging.set_verbosity(datasets.logging.CRITICAL)  # our own message says it once
     try:
-        return datasets.load_dataset(
-            builder, data_files=str(p), split="train", keep_in_memory=True, **options
-        )
+        with warnings.catch_warnings():
+            # pandas only warns when a row has more fields than the header, and drops data
+            warnings.simplefilter("error", ParserWarning)
+            return datasets.load_dataset(builder, data_files=str(p), split="train", keep_in_memory=True, **options)
     except Exception as e:  # the library raises many types for malformed files
         if "corresponds to no data" in str(e):  # its word for a header-only file
             raise GreenPromptError(f"{p}: dataset has no rows, only a header; add rows to the file") from None
@@ -75,6 +80,11 @@ def load_dataset(
         raise GreenPromptError(f"{p}: dataset file is empty")
     rows = _read_rows(p)
     columns = tuple(rows.column_names)
+    if len(columns) == 1 and any(sep in columns[0] for sep in ("\t", ";", "|")):
+        raise GreenPromptError(
+            f"{p}: one column named {columns[0]!r}: the file seems to use another delimiter than "
+            f"{'a tab' if p.suffix.lower() == '.tsv' else 'a comma'}; tab-separated files must end in .tsv"
+        )
     if len(rows) == 0:
         raise GreenPromptError(f"{p}: dataset has no rows (columns: {', '.join(columns) or 'none'})")
     target_column = _pick_target(p, columns, target, require_target)
