@@ -212,6 +212,75 @@ def estimate(
             print_estimate(est, stdout)
 
 
+EXIT_CHECK_FAILED = 1
+
+
+def _load_document(source: str, store: Optional[Path]) -> dict:
+    """A run's JSON document from a results file, or recomputed from the store by run id."""
+    path = Path(source)
+    if path.suffix == ".json" or path.is_file():
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as e:
+            raise GreenPromptError(f"{path}: cannot read the results file ({e.strerror})") from None
+        except ValueError as e:
+            raise GreenPromptError(f"{path}: not a JSON document ({e}); pass a file written by `compare --json`") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
+            raise GreenPromptError(f"{path}: not a greenprompt result (no 'variants' list); pass a file written by `compare --json`")
+        return doc
+    from greenprompt.document import run_document
+    from greenprompt.results import result_from_store
+
+    with _open_store(store) as s:
+        return run_document(result_from_store(s.load_run(source)))
+
+
+@app.command()
+def check(
+    source: Annotated[str, typer.Argument(help="A stored run (id, prefix or 'last') or a results JSON file from `compare --json`.")],
+    min_quality: Annotated[Optional[float], typer.Option("--min-quality", help="Fail when quality is below this.")] = None,
+    max_gco2e: Annotated[Optional[float], typer.Option("--max-gco2e", help="Fail when gCO2e per query is above this.")] = None,
+    max_energy_j: Annotated[Optional[float], typer.Option("--max-energy-j", help="Fail when J per query is above this.")] = None,
+    against: Annotated[Optional[Path], typer.Option(help="Baseline results JSON to compare with.")] = None,
+    max_regression: Annotated[float, typer.Option("--max-regression", help="With --against: fail when quality drops or carbon rises by more than this %, beyond the run's interval.")] = 0.0,
+    variant: Annotated[Optional[list[str]], typer.Option(help="Variant to check (repeatable; default: the recommended one).")] = None,
+    all_variants: Annotated[bool, typer.Option("--all", help="Check every variant.")] = False,
+    junit: Annotated[Optional[Path], typer.Option(help="Write JUnit XML here (one test case per check per variant).")] = None,
+    summary: Annotated[Optional[Path], typer.Option(help="Write a Markdown summary here (for a CI job summary or PR comment).")] = None,
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failed checks.")] = False,
+) -> None:
+    """Gate a run on quality, carbon and energy thresholds: exit 1 when any check fails."""
+    with _clean_errors():
+        from greenprompt.gate import Thresholds, junit_xml, markdown_summary, run_checks
+
+        if all(t is None for t in (min_quality, max_gco2e, max_energy_j, against)):
+            raise GreenPromptError("nothing to check: give --min-quality, --max-gco2e, --max-energy-j or --against")
+        if max_regression < 0:
+            raise GreenPromptError(f"--max-regression must be >= 0 percent, got {max_regression}")
+        doc = _load_document(source, store)
+        baseline = _load_document(str(against), store) if against else None
+        thresholds = Thresholds(min_quality, max_gco2e, max_energy_j, max_regression if against else None)
+        checks = run_checks(doc, thresholds, baseline, variant or (), all_variants)
+        for path, text in ((junit, junit_xml(doc, checks) if junit else ""), (summary, markdown_summary(doc, checks) if summary else "")):
+            if path is not None:
+                try:
+                    path.write_text(text, encoding="utf-8")
+                except OSError as e:
+                    raise GreenPromptError(f"{path}: cannot write ({e.strerror})") from None
+        passed = all(c.passed for c in checks)
+        if as_json:
+            sys.stdout.write(json.dumps({"run_id": doc.get("run_id"), "passed": passed,
+                                         "checks": [c.__dict__ for c in checks]}, indent=2) + "\n")
+        else:
+            for c in checks:
+                if not (quiet and c.passed):
+                    print(f"{'PASS' if c.passed else 'FAIL'} {c.variant}: {c.name}: {c.message}")
+        if not passed:
+            raise typer.Exit(EXIT_CHECK_FAILED)
+
+
 runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
