@@ -57,7 +57,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _present(result, as_json: bool, export: Optional[Path]) -> None:
+def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[Path] = None) -> None:
     """Print a run's result (report or JSON) and write its export; shared by compare and runs show."""
     from greenprompt.document import run_document
     from greenprompt.export import export_run
@@ -67,6 +67,8 @@ def _present(result, as_json: bool, export: Optional[Path]) -> None:
         written = export_run(result, export)
         if not as_json:
             stderr.print(f"exported {len(written)} files to {export}")
+    if json_file is not None:
+        _write_text(json_file, json.dumps(run_document(result), indent=2) + "\n")
     if as_json:
         sys.stdout.write(json.dumps(run_document(result), indent=2) + "\n")
     else:
@@ -88,9 +90,11 @@ def _root(
     """Green prompt engineering: rank prompt variants on quality vs measured energy and carbon."""
 
 
-@app.command()
+@app.command(context_settings={"auto_envvar_prefix": "GREENPROMPT"})
 def compare(
-    prompts: Annotated[Path, typer.Argument(help="YAML prompt-set file, or a directory of one-variant .md/.txt files.")],
+    ctx: typer.Context,
+    prompts: Annotated[Optional[Path], typer.Argument(help="YAML prompt-set file, or a directory of one-variant .md/.txt files.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Experiment file: prompt set, dataset, model, metering, thresholds and outputs in one YAML file.")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", help="CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').")] = None,
     model: Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF model file (default: the embedded SmolLM2-135M-Instruct).")] = None,
     target: Annotated[Optional[str], typer.Option(help="Reference column (default: target, label, answer or output).")] = None,
@@ -122,47 +126,41 @@ def compare(
 ) -> None:
     """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
     with _clean_errors():
+        from click.core import ParameterSource
+
+        from greenprompt.experiment import OPTION_KEYS, load_experiment, merge
         from greenprompt.export import prepare_export_dir
+        from greenprompt.prompts import prompt_set_from_data
         from greenprompt.report import ProgressDisplay
         from greenprompt.runner import CompareOptions
         from greenprompt.runner import compare as run_compare
 
-        options = CompareOptions(
-            prompts=str(prompts),
-            dataset=dataset,
-            model=model,
-            target=target,
-            scorer=scorer,
-            limit=limit,
-            sample=sample,
-            seed=seed,
-            mode=mode,
-            n_ctx=n_ctx,
-            threads=threads,
-            country=country,
-            region=region,
-            carbon_intensity=carbon_intensity,
-            pue=pue,
-            min_quality=min_quality,
-            repeats=repeats,
-            ci_level=ci_level,
-            bootstrap=bootstrap,
-            baseline=baseline,
-            volume=volume,
-            price_in=price_in,
-            price_out=price_out,
-            store=str(store) if store else None,
-            resume=resume,
-            no_cache=no_cache,
-        )
+        given = dict(ctx.params)
+        experiment = load_experiment(config) if config else None
+        on_command_line = {k for k in given if ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE}
+        values = merge({k: given[k] for k in OPTION_KEYS}, on_command_line, experiment)
+        prompt_set = None
+        if experiment is not None and experiment.inline_prompts is not None and "prompts" not in on_command_line:
+            prompt_set = prompt_set_from_data(experiment.inline_prompts, experiment.path)
+            values["prompts"] = str(experiment.path)
+        if values.get("prompts") is None:
+            raise GreenPromptError("no prompt set: pass PROMPTS (a YAML file or a directory) or -c EXPERIMENT.yaml")
+        outputs = dict(experiment.outputs) if experiment else {}
         if export is not None:
-            prepare_export_dir(export)
+            outputs["export"] = export
+        options = CompareOptions(
+            **{k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}, resume=resume
+        )
+        if outputs.get("export") is not None:
+            prepare_export_dir(outputs["export"])
         with _sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
-            result = run_compare(options, progress=progress)
-        _present(result, as_json, export)
+            result = run_compare(options, progress=progress, prompt_set=prompt_set)
+        _present(result, as_json, outputs.get("export"), outputs.get("json"))
         if result.interrupted:
             stderr.print(f"interrupted: resume with `greenprompt compare ... --resume {result.run_id}`")
             raise typer.Exit(EXIT_INTERRUPTED)
+        if experiment is not None and experiment.thresholds:
+            _gate_experiment(result, experiment, outputs, quiet)
 
 
 @app.command()
@@ -215,6 +213,44 @@ def estimate(
 EXIT_CHECK_FAILED = 1
 
 
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise GreenPromptError(f"{path}: cannot write ({e.strerror})") from None
+
+
+def _report_checks(doc: dict, checks, junit: Optional[Path], summary: Optional[Path], quiet: bool, to_stderr: bool = False) -> bool:
+    """Write JUnit/Markdown if asked, print one line per check; True when all passed."""
+    from greenprompt.gate import junit_xml, markdown_summary
+
+    if junit is not None:
+        _write_text(junit, junit_xml(doc, checks))
+    if summary is not None:
+        _write_text(summary, markdown_summary(doc, checks))
+    for c in checks:
+        if not (quiet and c.passed):
+            line = f"{'PASS' if c.passed else 'FAIL'} {c.variant}: {c.name}: {c.message}"
+            (stderr.print(line, highlight=False, markup=False) if to_stderr else print(line))
+    return all(c.passed for c in checks)
+
+
+def _gate_experiment(result, experiment, outputs: dict, quiet: bool) -> None:
+    """Apply an experiment file's thresholds to the run just finished (exit 1 on failure)."""
+    from greenprompt.document import run_document
+    from greenprompt.gate import Thresholds, run_checks
+
+    t = experiment.thresholds
+    doc = run_document(result)
+    baseline = _load_document(t["against"], None) if t.get("against") else None
+    thresholds = Thresholds(t.get("min_quality"), t.get("max_gco2e"), t.get("max_energy_j"),
+                            float(t.get("max_regression", 0.0)) if baseline else None)
+    checks = run_checks(doc, thresholds, baseline, t.get("variants") or (), bool(t.get("all")))
+    if not _report_checks(doc, checks, outputs.get("junit"), outputs.get("summary"), quiet, to_stderr=True):
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
 def _load_document(source: str, store: Optional[Path]) -> dict:
     """A run's JSON document from a results file, or recomputed from the store by run id."""
     path = Path(source)
@@ -253,7 +289,7 @@ def check(
 ) -> None:
     """Gate a run on quality, carbon and energy thresholds: exit 1 when any check fails."""
     with _clean_errors():
-        from greenprompt.gate import Thresholds, junit_xml, markdown_summary, run_checks
+        from greenprompt.gate import Thresholds, run_checks
 
         if all(t is None for t in (min_quality, max_gco2e, max_energy_j, against)):
             raise GreenPromptError("nothing to check: give --min-quality, --max-gco2e, --max-energy-j or --against")
@@ -263,20 +299,12 @@ def check(
         baseline = _load_document(str(against), store) if against else None
         thresholds = Thresholds(min_quality, max_gco2e, max_energy_j, max_regression if against else None)
         checks = run_checks(doc, thresholds, baseline, variant or (), all_variants)
-        for path, text in ((junit, junit_xml(doc, checks) if junit else ""), (summary, markdown_summary(doc, checks) if summary else "")):
-            if path is not None:
-                try:
-                    path.write_text(text, encoding="utf-8")
-                except OSError as e:
-                    raise GreenPromptError(f"{path}: cannot write ({e.strerror})") from None
-        passed = all(c.passed for c in checks)
         if as_json:
+            passed = _report_checks(doc, checks, junit, summary, quiet=True, to_stderr=True)
             sys.stdout.write(json.dumps({"run_id": doc.get("run_id"), "passed": passed,
                                          "checks": [c.__dict__ for c in checks]}, indent=2) + "\n")
         else:
-            for c in checks:
-                if not (quiet and c.passed):
-                    print(f"{'PASS' if c.passed else 'FAIL'} {c.variant}: {c.name}: {c.message}")
+            passed = _report_checks(doc, checks, junit, summary, quiet)
         if not passed:
             raise typer.Exit(EXIT_CHECK_FAILED)
 

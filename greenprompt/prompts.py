@@ -63,7 +63,12 @@ def _load_yaml_set(p: Path) -> PromptSet:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise GreenPromptError(f"{p}: cannot read prompt set ({e})") from None
-    data = _read_yaml(text, str(p))
+    return prompt_set_from_data(_read_yaml(text, str(p)), p)
+
+
+def prompt_set_from_data(data: Any, p: Path) -> PromptSet:
+    """A prompt set from already-parsed YAML (a file, or inline in an experiment file at `p`);
+    relative paths in it are relative to `p`'s directory."""
     if not isinstance(data, dict):
         raise GreenPromptError(f"{p}: a prompt set must be a YAML mapping with a 'variants' list")
     _check_keys(data, SET_KEYS, str(p))

@@ -195,15 +195,17 @@ def compare(
     options: CompareOptions,
     progress: ProgressFn | None = None,
     backend_factory: Callable[[str, CompareOptions], object] = _load_backend,
+    prompt_set: PromptSet | None = None,
 ) -> RunResult:
     """Run every variant over the dataset through the model, metered, scored and analysed.
 
     Every generation is stored as it finishes; a request already in the store is served
     from it (flagged `cached`) unless `no_cache`; `resume` continues a stored run. Raises
     GreenPromptError for bad input before any generation. On Ctrl-C the finished
-    generations are kept and the result is marked `interrupted`.
+    generations are kept and the result is marked `interrupted`. `prompt_set`, when
+    given, is used instead of reading `options.prompts` (e.g. one inline in an experiment file).
     """
-    prompt_set = load_prompt_set(options.prompts)
+    prompt_set = prompt_set or load_prompt_set(options.prompts)
     _validate(options, prompt_set)
     inputs = resolve_inputs(options, prompt_set=prompt_set)
     scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER).spec

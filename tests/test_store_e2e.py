@@ -93,8 +93,8 @@ def _generations_in(store, run_id=None):
         return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
 
 
-def _start(store, *args):
-    env = {**os.environ}
+def _start(store, *args, env=None):
+    env = {**os.environ, **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-m", "greenprompt", "compare", str(EXAMPLE), "--store", str(store), "--json",
          "--bootstrap", "200", *args],
@@ -102,10 +102,23 @@ def _start(store, *args):
     )
 
 
+@pytest.fixture
+def steady_counter(tmp_path, monkeypatch):
+    """A RAPL counter that never moves: every generation measures 0 J, so the ranking
+    depends on quality alone and two separate runs can be compared exactly (the real
+    energy of two runs differs by measurement noise, which is not what is tested here)."""
+    root = tmp_path / "powercap" / "intel-rapl:0"
+    root.mkdir(parents=True)
+    (root / "energy_uj").write_text("1000")
+    (root / "max_energy_range_uj").write_text("1000000000")
+    monkeypatch.setenv("GREENPROMPT_POWERCAP_DIR", str(root.parent))
+    return {"GREENPROMPT_POWERCAP_DIR": str(root.parent)}
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig):
+def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, steady_counter):
     store = tmp_path / "runs.db"
-    proc = _start(store, "--limit", "4")
+    proc = _start(store, "--limit", "4", env=steady_counter)
     deadline = time.time() + 120
     while time.time() < deadline and (not store.exists() or _generations_in(store) < 5):
         time.sleep(0.2)
@@ -136,8 +149,10 @@ def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig):
                               "--bootstrap", 200).stdout)
 
     def outcome(doc):
-        return [(v["name"], v["quality"], v["pareto_rank"], v["completion_tokens"]) for v in doc["variants"]]
+        return [(v["name"], v["quality"], v["pareto_rank"], v["on_frontier"], v["prompt_tokens"], v["completion_tokens"])
+                for v in doc["variants"]]
 
+    assert resumed["energy_method"] == clean["energy_method"] == "measured"
     assert outcome(resumed) == outcome(clean)
     resumed_outputs = [json.loads(after[s])["output"] for s in sorted(after)]
     clean_store = tmp_path / "clean.db"
