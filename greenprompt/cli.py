@@ -309,6 +309,27 @@ def check(
             raise typer.Exit(EXIT_CHECK_FAILED)
 
 
+STARTER_FILES = ("greenprompt.yaml", "prompts.yaml", "reviews.csv")
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Where to write the starter files.")] = Path("."),
+    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+) -> None:
+    """Write a commented starter experiment file and an example prompt set and dataset."""
+    with _clean_errors():
+        from importlib import resources
+
+        targets = [directory / name for name in STARTER_FILES]
+        existing = [str(t) for t in targets if t.exists()]
+        if existing and not force:
+            raise GreenPromptError(f"{', '.join(existing)} already exist(s); use --force to overwrite")
+        for name, target in zip(STARTER_FILES, targets):
+            _write_text(target, resources.files("greenprompt").joinpath("starter", name).read_text(encoding="utf-8"))
+        stderr.print(f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}")
+
+
 runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
 
