@@ -12,7 +12,8 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "compare": "greenprompt.runner",
+    "compare": "greenprompt.api",
+    "to_json": "greenprompt.api",
     "CompareOptions": "greenprompt.runner",
     "load_prompt_set": "greenprompt.prompts",
     "load_dataset": "greenprompt.data",
@@ -20,6 +21,8 @@ _EXPORTS = {
     "get_scorer": "greenprompt.scoring",
     "GreenPromptError": "greenprompt.errors",
     "RunResult": "greenprompt.records",
+    "PromptSet": "greenprompt.records",
+    "export_run": "greenprompt.export",
 }
 
 __all__ = sorted(_EXPORTS)
