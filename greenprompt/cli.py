@@ -309,6 +309,32 @@ def check(
             raise typer.Exit(EXIT_CHECK_FAILED)
 
 
+@app.command()
+def report(
+    run: Annotated[str, typer.Argument(help="Stored run: id, unique prefix, or 'last'.")],
+    html_file: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML report here.")] = None,
+    png: Annotated[Optional[Path], typer.Option(help="Write the chart as PNG here.")] = None,
+    svg: Annotated[Optional[Path], typer.Option(help="Write the chart as SVG here.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a stored run's report: interactive HTML (no network needed) and static images."""
+    with _clean_errors():
+        from greenprompt.html_report import write_html, write_image
+        from greenprompt.results import result_from_store
+
+        if not any((html_file, png, svg)):
+            raise GreenPromptError("nothing to write: give --html FILE, --png FILE and/or --svg FILE")
+        with _open_store(store) as s:
+            result = result_from_store(s.load_run(run))
+        written = []
+        if html_file:
+            written.append(write_html(result, html_file))
+        for image in (png, svg):
+            if image:
+                written.append(write_image(result, image))
+        stderr.print(f"wrote {', '.join(map(str, written))}")
+
+
 STARTER_FILES = ("greenprompt.yaml", "prompts.yaml", "reviews.csv")
 
 

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Set up .venv with greenprompt, its test tools and a llama-cpp-python built for this CPU.
 # Idempotent: a second run only checks. Needs Python 3.10+ and the package registries.
+# --test: also the system tools the test suite drives (Debian's chromium, for the HTML report).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1; then
+        sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+    else
+        echo "install Chromium (the tests open the HTML report in it headless)" >&2
+    fi
+fi
 
 python_bin=${PYTHON:-$(command -v python3.11 || command -v python3)}
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv
