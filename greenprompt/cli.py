@@ -57,14 +57,14 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[Path] = None) -> None:
+def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[Path] = None, parquet: bool = False) -> None:
     """Print a run's result (report or JSON) and write its export; shared by compare and runs show."""
     from greenprompt.document import run_document
     from greenprompt.export import export_run
     from greenprompt.report import print_report
 
     if export is not None:
-        written = export_run(result, export)
+        written = export_run(result, export, parquet=parquet)
         if not as_json:
             stderr.print(f"exported {len(written)} files to {export}")
     if json_file is not None:
@@ -120,7 +120,8 @@ def compare(
     store: Annotated[Optional[Path], typer.Option(help="Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")] = None,
     resume: Annotated[Optional[str], typer.Option(help="Continue the stored run RUN (id, unique prefix, or 'last') where it stopped.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate everything afresh instead of reusing stored generations.")] = False,
-    export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv and generations.jsonl here.")] = None,
+    export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.")] = None,
+    parquet: Annotated[bool, typer.Option("--parquet", help="With --export: also results.parquet and generations.parquet.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of the report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -155,7 +156,7 @@ def compare(
             prepare_export_dir(outputs["export"])
         with _sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
             result = run_compare(options, progress=progress, prompt_set=prompt_set)
-        _present(result, as_json, outputs.get("export"), outputs.get("json"))
+        _present(result, as_json, outputs.get("export"), outputs.get("json"), parquet)
         if result.interrupted:
             stderr.print(f"interrupted: resume with `greenprompt compare ... --resume {result.run_id}`")
             raise typer.Exit(EXIT_INTERRUPTED)
@@ -430,15 +431,20 @@ def runs_show(
 
 
 @runs_app.command("export")
-def runs_export(run: RunArgument, directory: Annotated[Path, typer.Argument(help="Directory to write to.")], store: StoreOption = None) -> None:
-    """Write a stored run's ranked prompt files, results.csv and generations.jsonl."""
+def runs_export(
+    run: RunArgument,
+    directory: Annotated[Path, typer.Argument(help="Directory to write to.")],
+    store: StoreOption = None,
+    parquet: Annotated[bool, typer.Option("--parquet", help="Also results.parquet and generations.parquet.")] = False,
+) -> None:
+    """Write a stored run's ranked prompt files, results.csv, generations.jsonl and emissions.csv."""
     with _clean_errors():
         from greenprompt.export import export_run
         from greenprompt.results import result_from_store
 
         with _open_store(store) as s:
             stored = s.load_run(run)
-        written = export_run(result_from_store(stored), directory)
+        written = export_run(result_from_store(stored), directory, parquet=parquet)
         stderr.print(f"exported {len(written)} files to {directory}")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from pathlib import Path
 
@@ -38,14 +39,77 @@ def prepare_export_dir(directory: str | Path) -> Path:
     return out
 
 
-def export_run(result: RunResult, directory: str | Path) -> list[Path]:
+def export_run(result: RunResult, directory: str | Path, parquet: bool = False) -> list[Path]:
     """Write one prompt file per variant (named to sort by rank, readable by
-    `greenprompt compare`), results.csv and generations.jsonl. Returns the paths."""
+    `greenprompt compare`), results.csv, generations.jsonl, a codecarbon-compatible
+    emissions.csv and, with `parquet`, results/generations as Parquet. Returns the paths."""
     out = prepare_export_dir(directory)
     try:
-        return _write(result, out)
+        written = _write(result, out)
+        written.append(write_emissions_csv(result, out / "emissions.csv"))
+        if parquet:
+            written += _write_parquet(result, out)
+        return written
     except OSError as e:
         raise _unwritable(out, e) from None
+
+
+def emissions_rows(result: RunResult) -> list[dict]:
+    """One row per variant in codecarbon's emissions.csv columns (kg, kWh, W, seconds), so
+    dashboards that read codecarbon's files read greenprompt's results."""
+    import platform
+    from dataclasses import fields
+
+    import codecarbon
+    from codecarbon.output_methods.emissions_data import EmissionsData
+
+    columns = [f.name for f in fields(EmissionsData)]
+    constants = result.energy.constants
+    rows = []
+    for v in result.variants:
+        gens = [g for g in result.generations if g.variant == v.name and not g.error]
+        duration = sum(g.wall_s for g in gens)
+        energy_kwh = sum(g.energy_j or 0.0 for g in gens) / 3.6e6
+        if result.energy.method == "estimated":
+            cpu_kwh = sum(g.cpu_s for g in gens) * constants["cpu_w_per_thread"] / 3.6e6
+            ram_kwh = duration * constants["ram_w"] / 3.6e6
+        else:
+            cpu_kwh, ram_kwh = energy_kwh, 0.0
+        emissions_kg = sum(g.gco2e or 0.0 for g in gens) / 1000
+        row = dict.fromkeys(columns, "")
+        row.update(
+            timestamp=result.started_at, project_name="greenprompt", run_id=result.run_id, experiment_id=v.name,
+            duration=duration, emissions=emissions_kg, emissions_rate=emissions_kg / duration if duration else 0.0,
+            cpu_power=cpu_kwh * 3.6e6 / duration if duration else 0.0, gpu_power=0.0,
+            ram_power=constants.get("ram_w", 0.0), cpu_energy=cpu_kwh, gpu_energy=0.0, ram_energy=ram_kwh,
+            energy_consumed=energy_kwh, os=platform.platform(), python_version=platform.python_version(),
+            codecarbon_version=codecarbon.__version__, cpu_count=os.cpu_count(), tracking_mode="process",
+            on_cloud="N", pue=result.carbon.pue,
+        )
+        rows.append({k: row[k] for k in columns})
+    return rows
+
+
+def write_emissions_csv(result: RunResult, path: Path) -> Path:
+    rows = emissions_rows(result)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["timestamp"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _write_parquet(result: RunResult, out: Path) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    results = [
+        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()} for s in result.variants
+    ]
+    paths = [out / "results.parquet", out / "generations.parquet"]
+    pq.write_table(pa.Table.from_pylist(results), paths[0])
+    pq.write_table(pa.Table.from_pylist(list(generation_rows(result))), paths[1])
+    return paths
 
 
 def _write(result: RunResult, out: Path) -> list[Path]:
