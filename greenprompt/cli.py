@@ -122,6 +122,7 @@ def compare(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate everything afresh instead of reusing stored generations.")] = False,
     export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.")] = None,
     parquet: Annotated[bool, typer.Option("--parquet", help="With --export: also results.parquet and generations.parquet.")] = False,
+    mlflow: Annotated[bool, typer.Option("--mlflow", help="Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout instead of the report.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
@@ -157,6 +158,12 @@ def compare(
         with _sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
             result = run_compare(options, progress=progress, prompt_set=prompt_set)
         _present(result, as_json, outputs.get("export"), outputs.get("json"), parquet)
+        if mlflow:
+            from greenprompt.mlflow_log import log_run
+
+            mlflow_id = log_run(result)
+            if not quiet:
+                stderr.print(f"logged to MLflow as run {mlflow_id}")
         if result.interrupted:
             stderr.print(f"interrupted: resume with `greenprompt compare ... --resume {result.run_id}`")
             raise typer.Exit(EXIT_INTERRUPTED)
