@@ -29,6 +29,17 @@ app = typer.Typer(
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True)
 
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors on stderr.")]
+
+
+def _done(as_json: bool, quiet: bool, message: str, document: dict) -> None:
+    """How commands that write files or change the store report: JSON, a line, or silence."""
+    if as_json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    elif not quiet:
+        stderr.print(message, highlight=False)
+
 
 @contextmanager
 def _clean_errors() -> Iterator[None]:
@@ -57,7 +68,8 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[Path] = None, parquet: bool = False) -> None:
+def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[Path] = None, parquet: bool = False,
+             quiet: bool = False) -> None:
     """Print a run's result (report or JSON) and write its export; shared by compare and runs show."""
     from greenprompt.document import run_document
     from greenprompt.export import export_run
@@ -65,7 +77,7 @@ def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[
 
     if export is not None:
         written = export_run(result, export, parquet=parquet)
-        if not as_json:
+        if not as_json and not quiet:
             stderr.print(f"exported {len(written)} files to {export}")
     if json_file is not None:
         _write_text(json_file, json.dumps(run_document(result), indent=2) + "\n")
@@ -128,8 +140,6 @@ def compare(
 ) -> None:
     """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
     with _clean_errors():
-        from click.core import ParameterSource
-
         from greenprompt.experiment import OPTION_KEYS, load_experiment, merge
         from greenprompt.export import prepare_export_dir
         from greenprompt.prompts import prompt_set_from_data
@@ -139,7 +149,8 @@ def compare(
 
         given = dict(ctx.params)
         experiment = load_experiment(config) if config else None
-        on_command_line = {k for k in given if ctx.get_parameter_source(k) == ParameterSource.COMMANDLINE}
+        # by name: typer may bring its own copy of click and so its own ParameterSource enum
+        on_command_line = {k for k in given if getattr(ctx.get_parameter_source(k), "name", "") == "COMMANDLINE"}
         values = merge({k: given[k] for k in OPTION_KEYS}, on_command_line, experiment)
         prompt_set = None
         if experiment is not None and experiment.inline_prompts is not None and "prompts" not in on_command_line:
@@ -157,7 +168,7 @@ def compare(
             prepare_export_dir(outputs["export"])
         with _sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
             result = run_compare(options, progress=progress, prompt_set=prompt_set)
-        _present(result, as_json, outputs.get("export"), outputs.get("json"), parquet)
+        _present(result, as_json, outputs.get("export"), outputs.get("json"), parquet, quiet)
         if mlflow:
             from greenprompt.mlflow_log import log_run
 
@@ -186,7 +197,8 @@ def estimate(
     region: Annotated[Optional[str], typer.Option(help="Region within --country (US states, Canadian and Chinese provinces).")] = None,
     carbon_intensity: Annotated[Optional[float], typer.Option("--carbon-intensity", help="Grid carbon intensity in gCO2e/kWh.")] = None,
     pue: Annotated[float, typer.Option(help="Power usage effectiveness.")] = 1.0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Predict each variant's energy and carbon from token counts, without generating."""
     with _clean_errors():
@@ -219,6 +231,7 @@ def estimate(
 
 
 EXIT_CHECK_FAILED = 1
+
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -324,6 +337,8 @@ def report(
     png: Annotated[Optional[Path], typer.Option(help="Write the chart as PNG here.")] = None,
     svg: Annotated[Optional[Path], typer.Option(help="Write the chart as SVG here.")] = None,
     store: StoreOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write a stored run's report: interactive HTML (no network needed) and static images."""
     with _clean_errors():
@@ -340,7 +355,7 @@ def report(
         for image in (png, svg):
             if image:
                 written.append(write_image(result, image))
-        stderr.print(f"wrote {', '.join(map(str, written))}")
+        _done(as_json, quiet, f"wrote {', '.join(map(str, written))}", {"run_id": result.run_id, "written": list(map(str, written))})
 
 
 STARTER_FILES = ("greenprompt.yaml", "prompts.yaml", "reviews.csv")
@@ -350,6 +365,8 @@ STARTER_FILES = ("greenprompt.yaml", "prompts.yaml", "reviews.csv")
 def init(
     directory: Annotated[Path, typer.Argument(help="Where to write the starter files.")] = Path("."),
     force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write a commented starter experiment file and an example prompt set and dataset."""
     with _clean_errors():
@@ -361,7 +378,8 @@ def init(
             raise GreenPromptError(f"{', '.join(existing)} already exist(s); use --force to overwrite")
         for name, target in zip(STARTER_FILES, targets):
             _write_text(target, resources.files("greenprompt").joinpath("starter", name).read_text(encoding="utf-8"))
-        stderr.print(f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}")
+        _done(as_json, quiet, f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}",
+              {"written": list(map(str, targets))})
 
 
 runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)
@@ -381,10 +399,7 @@ def _open_store(store: Optional[Path]):
 
 
 @runs_app.command("list")
-def runs_list(
-    store: StoreOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
-) -> None:
+def runs_list(store: StoreOption = None, as_json: JsonOption = False, quiet: QuietOption = False) -> None:
     """List stored runs: id, date, prompt set, dataset, model, variants, status."""
     with _clean_errors():
         from dataclasses import asdict
@@ -421,6 +436,7 @@ def runs_show(
     bootstrap: Annotated[Optional[int], typer.Option(help="Bootstrap resamples.")] = None,
     export: Annotated[Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (as compare --json).")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Show a stored run as compare did, recomputed from the store (no model needed)."""
     with _clean_errors():
@@ -434,7 +450,7 @@ def runs_show(
         result = result_from_store(
             stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, n_bootstrap=bootstrap
         )
-        _present(result, as_json, export)
+        _present(result, as_json, export, quiet=quiet)
 
 
 @runs_app.command("export")
@@ -443,6 +459,8 @@ def runs_export(
     directory: Annotated[Path, typer.Argument(help="Directory to write to.")],
     store: StoreOption = None,
     parquet: Annotated[bool, typer.Option("--parquet", help="Also results.parquet and generations.parquet.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write a stored run's ranked prompt files, results.csv, generations.jsonl and emissions.csv."""
     with _clean_errors():
@@ -452,17 +470,18 @@ def runs_export(
         with _open_store(store) as s:
             stored = s.load_run(run)
         written = export_run(result_from_store(stored), directory, parquet=parquet)
-        stderr.print(f"exported {len(written)} files to {directory}")
+        _done(as_json, quiet, f"exported {len(written)} files to {directory}",
+              {"run_id": stored.row.id, "written": list(map(str, written))})
 
 
 @runs_app.command("rm")
-def runs_rm(run: RunArgument, store: StoreOption = None) -> None:
+def runs_rm(run: RunArgument, store: StoreOption = None, as_json: JsonOption = False, quiet: QuietOption = False) -> None:
     """Remove a stored run and its generations (they no longer serve as cache)."""
     with _clean_errors():
         with _open_store(store) as s:
             run_id = s.resolve_id(run)
             s.remove_run(run_id)
-        stderr.print(f"removed run {run_id}")
+        _done(as_json, quiet, f"removed run {run_id}", {"removed": run_id})
 
 
 def main() -> None:

@@ -88,6 +88,18 @@ def test_inline_prompt_set_in_the_experiment_file(tmp_path):
     assert [v["name"] for v in doc["variants"]] == ["inline"] and doc["prompt_set"] == str(exp)
 
 
+def test_command_line_overrides_the_file_and_the_file_the_environment(tmp_path, monkeypatch):
+    exp = tmp_path / "exp.yaml"
+    exp.write_text(f"prompts: {ROOT / 'prompts' / 'reviews.yaml'}\nlimit: 2\nbootstrap: 0\ncountry: FRA\n")
+    monkeypatch.setenv("GREENPROMPT_LIMIT", "3")
+    monkeypatch.setenv("GREENPROMPT_PUE", "1.2")
+    from_file = json.loads(runner.invoke(app, ["compare", "-c", str(exp), "--json"]).stdout)
+    assert from_file["dataset"]["n_items"] == 2 and "France" in from_file["carbon_intensity_source"]
+    assert from_file["pue"] == 1.2  # not in the file: the environment default applies
+    overridden = json.loads(runner.invoke(app, ["compare", "-c", str(exp), "--json", "--limit", "1", "--country", "DEU"]).stdout)
+    assert overridden["dataset"]["n_items"] == 1 and "Germany" in overridden["carbon_intensity_source"]
+
+
 def test_no_prompts_at_all_is_a_clean_error():
     result = runner.invoke(app, ["compare"])
     assert result.exit_code == 2 and "no prompt set" in result.stderr
