@@ -274,18 +274,11 @@ def _gate_experiment(result, experiment, outputs: dict, quiet: bool) -> None:
 
 def _load_document(source: str, store: Optional[Path]) -> dict:
     """A run's JSON document from a results file, or recomputed from the store by run id."""
+    from greenprompt.document import read_results_file, run_document
+
     path = Path(source)
     if path.suffix == ".json" or path.is_file():
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as e:
-            raise GreenPromptError(f"{path}: cannot read the results file ({e.strerror})") from None
-        except ValueError as e:
-            raise GreenPromptError(f"{path}: not a JSON document ({e}); pass a file written by `compare --json`") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
-            raise GreenPromptError(f"{path}: not a greenprompt result (no 'variants' list); pass a file written by `compare --json`")
-        return doc
-    from greenprompt.document import run_document
+        return read_results_file(path)
     from greenprompt.results import result_from_store
 
     with _open_store(store) as s:

@@ -5,10 +5,28 @@ The keys listed in DESIGN.md ("Contracts") are stable; others may be added.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
+from greenprompt.errors import GreenPromptError
+
 from greenprompt.records import RunResult, Span, VariantSummary
+
+
+def read_results_file(path: str | Path) -> dict[str, Any]:
+    """A JSON document written by `compare --json`, checked enough to be used."""
+    p = Path(path)
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise GreenPromptError(f"{p}: cannot read the results file ({e.strerror}); pass a file written by `compare --json`") from None
+    except ValueError as e:
+        raise GreenPromptError(f"{p}: not a JSON document ({e}); pass a file written by `compare --json`") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("variants"), list):
+        raise GreenPromptError(f"{p}: not a greenprompt result (no 'variants' list); pass a file written by `compare --json`")
+    return doc
 
 
 def energy_method(result: RunResult) -> str:

@@ -9,12 +9,12 @@ model fitted over a stored run (`energy_model` in `compare --json`).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 
 from greenprompt.carbon import gco2e
+from greenprompt.document import read_results_file
 from greenprompt.energy_fit import predict_j
 from greenprompt.errors import GreenPromptError
 from greenprompt.inputs import InputOptions, resolve_inputs
@@ -67,13 +67,8 @@ class Estimate:
 def load_calibration(path: str | Path) -> Calibration:
     """Read the energy model and per-variant completion lengths from a `compare --json` file."""
     p = Path(path)
-    try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
-    except OSError as e:
-        raise GreenPromptError(f"{p}: cannot read the stored run ({e.strerror}); pass a file written by `compare --json`") from None
-    except ValueError as e:
-        raise GreenPromptError(f"{p}: not a JSON document ({e}); pass a file written by `compare --json`") from None
-    model = doc.get("energy_model") if isinstance(doc, dict) else None
+    doc = read_results_file(p)
+    model = doc.get("energy_model")
     keys = ("j_per_prompt_token", "j_per_completion_token", "j_per_call", "r2")
     if not isinstance(model, dict) or any(not isinstance(model.get(k), (int, float)) for k in keys):
         why = model.get("note") if isinstance(model, dict) and model.get("note") else "no fitted energy_model in it"

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from greenprompt.errors import GreenPromptError
+from greenprompt.prompts import check_keys, read_yaml
 
 # compare options an experiment file may set, and which of them are paths
 OPTION_KEYS = (
@@ -41,9 +40,7 @@ def _mapping(value: Any, where: str, allowed: tuple[str, ...]) -> dict[str, Any]
         return {}
     if not isinstance(value, dict):
         raise GreenPromptError(f"{where} must be a mapping of {', '.join(allowed)}")
-    unknown = [k for k in value if k not in allowed]
-    if unknown:
-        raise GreenPromptError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed keys: {', '.join(allowed)}")
+    check_keys(value, allowed, where)
     return dict(value)
 
 
@@ -51,16 +48,12 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file; relative paths are relative to the file."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise GreenPromptError(f"{p}: cannot read the experiment file ({e.strerror}); `greenprompt init` writes a starter") from None
     except UnicodeDecodeError as e:
         raise GreenPromptError(f"{p}: the experiment file is not UTF-8 text ({e.reason})") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise GreenPromptError(f"{p}:{where}: invalid YAML ({getattr(e, 'problem', None) or e}); fix the file's syntax") from None
-    data = _mapping(data, str(p), TOP_KEYS)
+    data = _mapping(read_yaml(text, str(p)), str(p), TOP_KEYS)
     base = p.parent
 
     def resolve(value: Any) -> str:

@@ -40,7 +40,8 @@ def load_prompt_set(path: str | Path) -> PromptSet:
     return _load_yaml_set(p)
 
 
-def _read_yaml(text: str, where: str) -> Any:
+def read_yaml(text: str, where: str) -> Any:
+    """Parse YAML; a syntax error becomes one line naming the file and line."""
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:
@@ -50,7 +51,8 @@ def _read_yaml(text: str, where: str) -> Any:
         raise GreenPromptError(f"{where}:{at}: invalid YAML ({problem}); fix the file's syntax") from None
 
 
-def _check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:
+def check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:
+    """Reject unknown keys, listing the allowed ones."""
     unknown = [k for k in data if k not in allowed]
     if unknown:
         raise GreenPromptError(
@@ -63,7 +65,7 @@ def _load_yaml_set(p: Path) -> PromptSet:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise GreenPromptError(f"{p}: cannot read prompt set ({e})") from None
-    return prompt_set_from_data(_read_yaml(text, str(p)), p)
+    return prompt_set_from_data(read_yaml(text, str(p)), p)
 
 
 def prompt_set_from_data(data: Any, p: Path) -> PromptSet:
@@ -71,20 +73,20 @@ def prompt_set_from_data(data: Any, p: Path) -> PromptSet:
     relative paths in it are relative to `p`'s directory."""
     if not isinstance(data, dict):
         raise GreenPromptError(f"{p}: a prompt set must be a YAML mapping with a 'variants' list")
-    _check_keys(data, SET_KEYS, str(p))
+    check_keys(data, SET_KEYS, str(p))
     raw_variants = data.get("variants")
     if not isinstance(raw_variants, list) or not raw_variants:
         raise GreenPromptError(f"{p}: 'variants' must be a non-empty list of {{name, template, ...}} entries")
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise GreenPromptError(f"{p}: 'defaults' must be a mapping of {', '.join(DEFAULTS_KEYS)}")
-    _check_keys(defaults, DEFAULTS_KEYS, f"{p}: defaults")
+    check_keys(defaults, DEFAULTS_KEYS, f"{p}: defaults")
     variants = []
     for i, raw in enumerate(raw_variants, 1):
         where = f"{p}: variant {i}"
         if not isinstance(raw, dict):
             raise GreenPromptError(f"{where}: must be a mapping with at least 'name' and 'template'")
-        _check_keys(raw, VARIANT_KEYS, where)
+        check_keys(raw, VARIANT_KEYS, where)
         if "name" not in raw:
             raise GreenPromptError(f"{where}: missing 'name'")
         variants.append(_make_variant({**defaults, **raw}, where, str(p)))
@@ -110,12 +112,12 @@ def read_variant_file(f: Path) -> Variant:
         head, sep, rest = text[3:].partition("\n---")
         if not sep:
             raise GreenPromptError(f"{f}: front matter starts with '---' but has no closing '---' line")
-        loaded = _read_yaml(head, str(f))
+        loaded = read_yaml(head, str(f))
         if loaded is not None and not isinstance(loaded, dict):
             raise GreenPromptError(f"{f}: front matter must be a YAML mapping")
         front = loaded or {}
         body = rest.split("\n", 1)[1] if "\n" in rest else ""
-    _check_keys(front, tuple(k for k in VARIANT_KEYS if k != "template") + FRONT_MATTER_IGNORED, str(f))
+    check_keys(front, tuple(k for k in VARIANT_KEYS if k != "template") + FRONT_MATTER_IGNORED, str(f))
     raw = {k: v for k, v in front.items() if k not in FRONT_MATTER_IGNORED}
     raw.setdefault("name", f.stem)
     raw["template"] = body
