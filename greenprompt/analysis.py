@@ -24,6 +24,7 @@ class AnalysisOptions:
     volume_per_day: float | None = None
     price_in: float | None = None
     price_out: float | None = None
+    strategy: str = "exhaustive"
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,15 @@ def analyze(
     if options.n_bootstrap > 0 and present:
         samples = collect(present, generations, scores, options.repeats)
         stats = bootstrap(samples, baseline, options.ci_level, options.n_bootstrap, options.seed)
+    items = {n: len({g.item_id for g in generations if g.variant == n}) for n in present}
+    most = max(items.values(), default=0)
     variants = tuple(
         replace(
             v,
             stats=stats.get(v.name),
             projection=project(v, options.volume_per_day, options.price_in, options.price_out),
+            # a raced variant with fewer items than the others was dropped after that many
+            dropped_at=items[v.name] if options.strategy == "race" and items[v.name] < most else None,
         )
         for v in variants
     )

@@ -118,6 +118,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "annual_kwh": s.projection.annual_kwh,
         "annual_kgco2e": s.projection.annual_kgco2e,
         "cost_per_1k_queries": s.projection.cost_per_1k_queries,
+        "dropped_at_items": s.dropped_at,
     }
 
 
@@ -169,6 +170,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "recommended": result.recommended,
         "baseline": result.baseline,
         "repeats": result.repeats,
+        "strategy": result.strategy,
         "ci_level": result.ci_level,
         "bootstrap": result.n_bootstrap,
         "volume_per_day": result.volume_per_day,

@@ -237,6 +237,7 @@ class VariantSummary:
     energy_decode_j: float | None = None
     stats: VariantStats | None = None
     projection: Projection = Projection()
+    dropped_at: int | None = None  # racing: items evaluated when the variant was dropped
 
     @property
     def uncertain(self) -> bool:
@@ -322,3 +323,4 @@ class RunResult:
     volume_per_day: float | None = None
     price_in: float | None = None
     price_out: float | None = None
+    strategy: str = "exhaustive"

@@ -48,8 +48,8 @@ def results_table(result: RunResult) -> Table:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         collapse_padding=True,
-        caption="★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5); "
-        "means per query",
+        caption="★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5) "
+        "✂ dropped by racing; means per query",
         caption_justify="left",
     )
     width = min(max(len(v.name) for v in result.variants), 24)
@@ -67,7 +67,10 @@ def results_table(result: RunResult) -> Table:
         table.add_column(header, justify="right", no_wrap=True)
     for v in result.variants:
         marks = "".join(
-            mark for mark, on in (("★", v.on_frontier), ("◆", v.knee), ("✔", v.name == result.recommended), ("?", v.uncertain)) if on
+            mark
+            for mark, on in (("★", v.on_frontier), ("◆", v.knee), ("✔", v.name == result.recommended), ("?", v.uncertain),
+                             ("✂", v.dropped_at is not None))
+            if on
         )
         cells = [str(v.pareto_rank), marks, v.name, f"{v.quality:.3f}"]
         if show_stats:
@@ -197,6 +200,10 @@ def print_report(result: RunResult, console: Console) -> None:
         console.print(Text(line, style="dim"))
     console.print(results_table(result))
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
+    for v in result.variants:
+        if v.dropped_at is not None:
+            console.print(Text(f"Racing dropped {v.name} after {v.dropped_at} items (dominated with confidence); "
+                               f"its figures are estimates over those items."))
     comparisons = comparison_lines(result)
     if comparisons:
         console.print(f"Against the baseline ({result.ci_level * 100:g}% paired bootstrap intervals, {result.n_bootstrap} resamples):")

@@ -157,6 +157,7 @@ def build_result(
         volume_per_day=options.volume_per_day,
         price_in=options.price_in,
         price_out=options.price_out,
+        strategy=options.strategy,
     )
 
 

@@ -40,6 +40,8 @@ from greenprompt.store import (
 from greenprompt.tokens import count_cl100k
 
 DEFAULT_SCORER = "exact"
+EXHAUSTIVE, RACE = "exhaustive", "race"
+STRATEGIES = (EXHAUSTIVE, RACE)
 
 ProgressFn = Callable[[Generation, int, int], None]
 
@@ -61,6 +63,10 @@ class CompareOptions(InputOptions):
     store: str | None = None
     resume: str | None = None
     no_cache: bool = False
+    strategy: str = EXHAUSTIVE
+    race_confidence: float = 0.95
+    budget: int | None = None
+    block: int | None = None
 
 
 # No tokenizer packs more than this many characters into a token on average: a longer
@@ -167,6 +173,10 @@ def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
             all(p is None or p >= 0 for p in (options.price_in, options.price_out)),
             "--price-in and --price-out must be >= 0 per 1,000 tokens",
         ),
+        (options.strategy in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {options.strategy!r}"),
+        (0 < options.race_confidence < 1, f"--race-confidence must be between 0 and 1, got {options.race_confidence}"),
+        (options.budget is None or options.budget >= 1, f"--budget must be at least 1 generation, got {options.budget}"),
+        (options.block is None or options.block >= 2, f"--block must be at least 2 items, got {options.block}"),
         (
             options.baseline is None or options.baseline in names,
             f"--baseline {options.baseline}: no such variant; variants: {', '.join(names)}",
@@ -188,7 +198,13 @@ def _analysis_options(options: CompareOptions) -> AnalysisOptions:
         volume_per_day=options.volume,
         price_in=options.price_in,
         price_out=options.price_out,
+        strategy=options.strategy,
     )
+
+
+def race_block(options: CompareOptions, n_items: int) -> int:
+    """Items per racing block: given, else a tenth of the dataset (at least 5)."""
+    return options.block or max(5, n_items // 10)
 
 
 def compare(
@@ -237,6 +253,12 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
     n_jobs = len(inputs.dataset.items) * options.repeats * len(inputs.prompt_set.variants)
     intensity = CarbonIntensity(**header["carbon"])
     by_seq = {seq: gen for seq, (_, gen) in prior.items()}
+    racing = options.strategy == RACE
+    block = race_block(options, len(inputs.dataset.items))
+    names = [v.name for v in inputs.prompt_set.variants]
+    scorer = get_scorer(header["scorer"])
+    dropped: dict[str, str] = {}
+    last_index = 0
     run_start = meter.start()
     load = Measurement(0.0, 0.0, 0.0, meter.method)
     backend = None
@@ -245,6 +267,14 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
     try:
         jobs = plan(inputs.prompt_set, inputs.dataset, inputs.mode, options.seed, options.repeats)
         for seq, job in enumerate(jobs):
+            if racing and job.index != last_index:
+                last_index = job.index
+                if job.index % block == 0:
+                    dropped.update(_race_check(names, dropped, by_seq, scorer, options))
+            if job.variant in dropped:
+                continue
+            if options.budget is not None and len(by_seq) >= options.budget:
+                break
             key = cache_key(inputs.model.sha256, job, header["serving"])
             if seq in prior:
                 if prior[seq][0] != key:
@@ -282,9 +312,20 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
     analysis_options = _analysis_options(options)
     spec, scores, analysis = score_and_analyze(header, generations, analysis_options)
     segment = _segment(meter.stop(run_start), load, fresh)
-    complete = not interrupted and len(generations) == n_jobs
+    # Racing and a budget end a run on purpose, with fewer generations than jobs.
+    complete = not interrupted and (racing or options.budget is not None or len(generations) == n_jobs)
     store.finish_run(run_id, FINISHED if complete else INTERRUPTED, segment)
     return build_result(header, generations, [*segments, segment], spec, scores, analysis, analysis_options, not complete)
+
+
+def _race_check(names, dropped, by_seq, scorer, options: CompareOptions) -> dict[str, str]:
+    """Variants dominated with confidence on the items evaluated so far."""
+    from greenprompt.race import dominated_with_confidence
+
+    active = [n for n in names if n not in dropped]
+    gens = [by_seq[s] for s in sorted(by_seq) if by_seq[s].variant in active]
+    scores = [0.0 if g.error else scorer(g.output, g.target) for g in gens]
+    return dominated_with_confidence(active, gens, scores, options.repeats, options.race_confidence, options.seed)
 
 
 def _segment(total: Measurement, load: Measurement, fresh: list[Generation]) -> dict:

@@ -29,8 +29,9 @@ class Samples:
 
 
 def collect(names: Sequence[str], generations: Sequence[Generation], scores: Sequence[float], repeats: int) -> Samples:
-    """Arrange generations by (variant, item, repeat), keeping only items that every
-    variant finished with every repeat (after an interruption the last item may be partial)."""
+    """Arrange generations by (variant, item, repeat). A cell without a generation (the
+    last item of an interrupted run, the items after a raced variant was dropped) is NaN,
+    and every mean below is over the cells a variant has."""
     cells: dict[tuple[str, str, int], tuple[float, float, float]] = {}
     item_order: dict[str, None] = {}
     for g, s in zip(generations, scores):
@@ -38,9 +39,10 @@ def collect(names: Sequence[str], generations: Sequence[Generation], scores: Seq
         c = np.nan if g.error or g.gco2e is None else g.gco2e
         cells[(g.variant, g.item_id, g.repeat)] = (s, e, c)
         item_order.setdefault(g.item_id)
-    items = [i for i in item_order if all((v, i, r) in cells for v in names for r in range(repeats))]
+    missing = (np.nan, np.nan, np.nan)
+    items = list(item_order)
     arr = np.array(
-        [[[cells[(v, i, r)] for r in range(repeats)] for i in items] for v in names], dtype=float
+        [[[cells.get((v, i, r), missing) for r in range(repeats)] for i in items] for v in names], dtype=float
     ).reshape(len(names), len(items), repeats, 3)
     return Samples(tuple(names), arr[..., 0], arr[..., 1], arr[..., 2])
 
@@ -81,13 +83,9 @@ def frontier_share(quality: np.ndarray, cost: np.ndarray) -> np.ndarray:
     return (~dominated).mean(axis=1)
 
 
-def bootstrap(
-    samples: Samples, baseline: str | None, level: float = 0.95, n_boot: int = 2000, seed: int = 0
-) -> dict[str, VariantStats]:
-    """Intervals, paired comparisons with the baseline and frontier shares, per variant."""
+def resampled(samples: Samples, n_boot: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-variant means of quality, energy and carbon over the same resamples: (V, B) each."""
     V, n, R = samples.score.shape
-    if n == 0:
-        return {}
     rng = np.random.default_rng(seed)
     q, e, c = (np.empty((V, n_boot)) for _ in range(3))
     # Resamples in chunks: memory stays at about 4 MB per array whatever the dataset size.
@@ -100,31 +98,65 @@ def bootstrap(
             q[v, start:stop] = resample_means(samples.score[v], items, reps)
             e[v, start:stop] = resample_means(samples.energy[v], items, reps)
             c[v, start:stop] = resample_means(samples.gco2e[v], items, reps)
+    return q, e, c
+
+
+def _restrict(samples: Samples, variants: list[int], items: np.ndarray) -> Samples:
+    return Samples(
+        tuple(samples.names[v] for v in variants),
+        samples.score[variants][:, items],
+        samples.energy[variants][:, items],
+        samples.gco2e[variants][:, items],
+    )
+
+
+def bootstrap(
+    samples: Samples, baseline: str | None, level: float = 0.95, n_boot: int = 2000, seed: int = 0
+) -> dict[str, VariantStats]:
+    """Intervals, paired comparisons with the baseline and frontier shares, per variant.
+
+    When every variant has every item (the usual case) one set of resamples serves all.
+    When some do not (racing dropped them, or a run was interrupted), a variant's own
+    intervals resample only its own items and a comparison only the items both variants
+    have; the frontier share uses all items, each variant's mean over the ones it has."""
+    V, n, _ = samples.score.shape
+    if n == 0:
+        return {}
+    has = ~np.isnan(samples.score).all(axis=2)  # (V, n)
+    q, e, c = resampled(samples, n_boot, seed)
     p_front = frontier_share(q, c)
+
+    def draws(variants: list[int], items: np.ndarray):
+        if items.all():
+            return q[variants], e[variants], c[variants]
+        return resampled(_restrict(samples, variants, items), n_boot, seed)
+
     b = samples.names.index(baseline) if baseline in samples.names else None
     out = {}
     for v, name in enumerate(samples.names):
+        qv, ev, cv = (x[0] for x in draws([v], has[v]))
         comparison = None
         if b is not None and v != b:
-            dq = q[v] - q[b]
+            common = has[v] & has[b]
+            (q_v, q_b), _, (c_v, c_b) = draws([v, b], common)
+            dq = q_v - q_b
             with np.errstate(divide="ignore", invalid="ignore"):
-                dc = (c[v] / c[b] - 1) * 100
-            point_c = _point_pct(samples.gco2e[v], samples.gco2e[b])
+                dc = (c_v / c_b - 1) * 100
             dq_ci = interval(dq, level)
             dc_ci = interval(dc, level)
             comparison = Comparison(
                 baseline=baseline,
-                delta_quality=float(np.mean(samples.score[v]) - np.mean(samples.score[b])),
+                delta_quality=float(_nanmean(samples.score[v][common]) - _nanmean(samples.score[b][common])),
                 delta_quality_ci=dq_ci,
-                delta_gco2e_pct=point_c,
+                delta_gco2e_pct=_point_pct(samples.gco2e[v][common], samples.gco2e[b][common]),
                 delta_gco2e_pct_ci=dc_ci,
                 significant_quality=_excludes_zero(dq_ci),
                 significant_gco2e=_excludes_zero(dc_ci),
             )
         out[name] = VariantStats(
-            quality_ci=interval(q[v], level),
-            energy_j_ci=interval(e[v], level),
-            gco2e_ci=interval(c[v], level),
+            quality_ci=interval(qv, level),
+            energy_j_ci=interval(ev, level),
+            gco2e_ci=interval(cv, level),
             p_frontier=float(p_front[v]),
             vs_baseline=comparison,
         )

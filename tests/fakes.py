@@ -35,3 +35,35 @@ def write_rows(path: Path, rows: int) -> Path:
         for i in range(rows):
             w.writerow([f"review number {i} says the film was {'good' if i % 3 else 'dull'} and {i % 7} stars", i % 2])
     return path
+
+
+class ScriptedBackend:
+    """Deterministic answers and CPU cost per variant, chosen by the prompt's first word:
+    `<tag>: ...`. Each tag maps to (how often it is right, milliseconds of CPU per call).
+    The CPU is really burnt, so the estimated energy follows the cost honestly."""
+
+    metadata = {"general.name": "scripted"}
+    has_chat_template = True
+
+    def __init__(self, plan: dict[str, tuple[float, float]]):
+        self.plan = plan
+        self.calls: list[str] = []
+
+    def __call__(self, *_):
+        return self
+
+    def generate(self, request):
+        import time
+
+        tag, _, rest = request.text.partition(":")
+        right_share, cpu_ms = self.plan[tag]
+        self.calls.append(tag)
+        item = int(rest.strip().split()[0])
+        right = (item * 7919 % 100) < right_share * 100  # deterministic, spread over items
+        end = time.process_time() + cpu_ms / 1000
+        while time.process_time() < end:
+            pass
+        return BackendOutput("yes" if right else "no", 10, 1, 0.0, 0.0, "stop")
+
+    def close(self):
+        pass

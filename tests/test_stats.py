@@ -86,10 +86,25 @@ def gen(variant, item, repeat, energy=1.0, error=None):
                       energy, "estimated", energy / 10, error=error, repeat=repeat)
 
 
-def test_collect_keeps_only_complete_items_and_marks_errors_unknown():
+def test_collect_marks_missing_cells_and_errors_unknown():
     gens = [gen(v, i, r) for i in range(2) for r in range(2) for v in ("a", "b")]
     gens.append(gen("a", 2, 0))  # item 2 interrupted: only one of four cells
     gens[0] = gen("a", 0, 0, error="boom")
     s = collect(["a", "b"], gens, [1.0] * len(gens), repeats=2)
-    assert s.score.shape == (2, 2, 2)
+    assert s.score.shape == (2, 3, 2)
     assert np.isnan(s.energy[0, 0, 0]) and not np.isnan(s.energy[1, 0, 0])
+    assert not np.isnan(s.score[0, 2, 0]) and np.isnan(s.score[0, 2, 1]) and np.isnan(s.score[1, 2]).all()
+
+
+def test_a_variant_with_fewer_items_gets_intervals_from_its_own_items():
+    rng = np.random.default_rng(9)
+    score = rng.binomial(1, 0.5, (2, 100, 1)).astype(float)
+    energy = rng.normal(10, 1, (2, 100, 1))
+    full = bootstrap(samples(score, energy), "v0", n_boot=1000)["v1"]
+    score[1, 20:] = np.nan  # v1 evaluated on its first 20 items only (dropped by racing)
+    energy[1, 20:] = np.nan
+    short = bootstrap(samples(score, energy), "v0", n_boot=1000)["v1"]
+    own = bootstrap(samples(score[1:, :20], energy[1:, :20]), None, n_boot=1000)["v0"]
+    assert short.quality_ci == own.quality_ci  # the same resampling of the same 20 items
+    assert np.diff(short.quality_ci)[0] > np.diff(full.quality_ci)[0]
+    assert short.vs_baseline is not None and short.vs_baseline.delta_quality_ci is not None
