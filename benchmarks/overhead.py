@@ -42,11 +42,19 @@ def hand_written(llm, variants, rows) -> list[str]:
     return outputs
 
 
-def with_greenprompt(rows_file: Path) -> list[str]:
+INFERENCE_S = []  # wall time inside the backend call, per greenprompt generation
+
+
+def with_greenprompt(rows_file: Path, store: Path) -> list[str]:
     from greenprompt.runner import CompareOptions, compare
 
-    result = compare(CompareOptions(prompts=str(PROMPTS), dataset=str(rows_file)))
+    result = compare(CompareOptions(prompts=str(PROMPTS), dataset=str(rows_file), store=str(store), no_cache=True))
+    INFERENCE_S.extend(g.wall_s for g in result.generations)
+    LOAD_S.append(result.footprint.model_load.wall_s)
     return [g.output for g in result.generations]
+
+
+LOAD_S = []
 
 
 def main() -> None:
@@ -100,7 +108,7 @@ def main() -> None:
 
     def run_gp(half: int) -> None:
         t = time.perf_counter()
-        outputs["greenprompt"] += with_greenprompt(files[half])
+        outputs["greenprompt"] += with_greenprompt(files[half], tmp / f"store{half}.db")
         timings["greenprompt"] += time.perf_counter() - t
 
     # Warm-up, not timed: the first generations of a process pay for page faults and caches.
@@ -123,6 +131,9 @@ def main() -> None:
     print(f"identical outputs: {same}")
     print(f"wall-time ratio greenprompt / hand-written: {ratio:.3f} (target <= 1.10)")
     print(f"overhead per generation: {(timings['greenprompt'] - timings['hand-written']) / n * 1000:.2f} ms")
+    outside = timings["greenprompt"] - sum(INFERENCE_S) - sum(LOAD_S)
+    print(f"greenprompt time outside inference and model load (rendering, metering, scoring, storing, analysis): "
+          f"{outside / n * 1000:.2f} ms per generation (target < 2 ms)")
 
 
 if __name__ == "__main__":
