@@ -100,14 +100,52 @@ class PowerModel:
         return cpu_s * self.cpu_w_per_thread + wall_s * self.ram_w
 
 
-def cpu_power_per_thread() -> tuple[float, str]:
-    """Watts per busy thread from codecarbon's CPU power data (offline, bundled)."""
-    logging.getLogger("codecarbon").setLevel(logging.ERROR)
-    from codecarbon.core.cpu import DEFAULT_POWER_PER_CORE, TDP
+def cpu_model_name() -> str:
+    """The CPU's model name: /proc/cpuinfo where there is one (instant), else codecarbon's
+    detection (py-cpuinfo, which takes about a second)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
     from codecarbon.core.util import detect_cpu_model
 
+    return detect_cpu_model() or "unknown CPU"
+
+
+def cpu_power_per_thread() -> tuple[float, str]:
+    """Watts per busy thread from codecarbon's CPU power data (offline, bundled); the
+    lookup (a fuzzy match over thousands of CPU names) is cached per CPU and codecarbon version."""
+    import json
+    from importlib.metadata import version
+
+    from greenprompt.models import cache_dir
+
     threads = os.cpu_count() or 1
-    model = detect_cpu_model() or "unknown CPU"
+    model = cpu_model_name()
+    key = f"{model}|{threads}|{version('codecarbon')}"
+    cache_file = cache_dir() / "cpu_power.json"
+    try:
+        cache = json.loads(cache_file.read_text())
+    except (OSError, ValueError):
+        cache = {}
+    if key in cache:
+        return float(cache[key][0]), str(cache[key][1])
+    watts, source = _cpu_power_lookup(model, threads)
+    cache[key] = [watts, source]
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        cache_file.write_text(json.dumps(cache))
+    except OSError:
+        pass  # a read-only home only costs the lookup next time
+    return watts, source
+
+
+def _cpu_power_lookup(model: str, threads: int) -> tuple[float, str]:
+    logging.getLogger("codecarbon").setLevel(logging.ERROR)
+    from codecarbon.core.cpu import DEFAULT_POWER_PER_CORE, TDP
+
     try:
         tdp = TDP._get_cpu_power_from_registry(TDP.__new__(TDP), model)
     except Exception:  # private codecarbon API: fall back to its documented default
