@@ -98,3 +98,16 @@ def test_regional_intensity_and_its_errors():
         grid_intensity("FRA", region="bretagne")
     with pytest.raises(GreenPromptError, match="not found for USA; known regions"):
         grid_intensity("USA", region="atlantis")
+
+
+def test_cpu_power_lookup_is_cached(monkeypatch):
+    from greenprompt import metering
+
+    first = cpu_power_per_thread()
+
+    def no_lookup(*_):
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(metering, "_cpu_power_lookup", no_lookup)
+    assert cpu_power_per_thread() == first
+    assert metering.cpu_model_name()
