@@ -18,7 +18,7 @@ from greenprompt.document import read_results_file
 from greenprompt.energy_fit import predict_j
 from greenprompt.errors import GreenPromptError
 from greenprompt.inputs import InputOptions, resolve_inputs
-from greenprompt.records import CHAT, CarbonIntensity, EnergyFit, ModelInfo
+from greenprompt.records import CarbonIntensity, EnergyFit, ModelInfo
 from greenprompt.tokens import count_cl100k
 
 FROM_RUN = "run"
@@ -81,6 +81,7 @@ def load_calibration(path: str | Path) -> Calibration:
 
 def estimate(options: EstimateOptions) -> Estimate:
     """Predict J and gCO2e per query for every variant without generating anything."""
+    from greenprompt.backends import check_mode
     from greenprompt.backends.llama_cpp import LlamaCppBackend
     from greenprompt.runner import plan
 
@@ -103,8 +104,7 @@ def estimate(options: EstimateOptions) -> Estimate:
 
     backend = LlamaCppBackend(model.path, n_ctx=options.n_ctx)
     try:
-        if mode == CHAT and not backend.has_chat_template:
-            raise GreenPromptError(f"{model.path}: this model has no chat template; use --mode completion")
+        check_mode(backend, mode, model.path)
         counts: dict[str, list[tuple[int, int]]] = {v.name: [] for v in prompt_set.variants}
         for job in jobs:
             counts[job.variant].append((backend.count_prompt_tokens(job.request), count_cl100k(job.request.prompt_text())))

@@ -103,13 +103,18 @@ def _write_parquet(result: RunResult, out: Path) -> list[Path]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    results = [
-        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()} for s in result.variants
-    ]
+    results = _flat_variant_rows(result)
     paths = [out / "results.parquet", out / "generations.parquet"]
     pq.write_table(pa.Table.from_pylist(results), paths[0])
     pq.write_table(pa.Table.from_pylist(list(generation_rows(result))), paths[1])
     return paths
+
+
+def _flat_variant_rows(result: RunResult) -> list[dict]:
+    """Variant rows for tables: intervals and the baseline comparison are nested, so a cell holds them as JSON."""
+    return [
+        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()} for s in result.variants
+    ]
 
 
 def _write(result: RunResult, out: Path) -> list[Path]:
@@ -123,11 +128,7 @@ def _write(result: RunResult, out: Path) -> list[Path]:
         path.write_text(dump_variant_file(variants[summary.name], metrics), encoding="utf-8")
         written.append(path)
 
-    # Intervals and the baseline comparison are nested: a CSV cell holds them as JSON.
-    rows = [
-        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()}
-        for s in result.variants
-    ]
+    rows = _flat_variant_rows(result)
     csv_path = out / "results.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["name"])

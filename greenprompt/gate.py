@@ -96,7 +96,6 @@ def run_checks(
         base = base_by_name.get(v["name"])
         if baseline_doc is not None and thresholds.max_regression_pct is not None and base is None:
             results.append(Check(v["name"], "regression", False, "not in the baseline result"))
-            base = None
         results.extend(check_variant(v, thresholds, base))
     return results
 

@@ -18,7 +18,6 @@ from greenprompt.records import EnergyModel, Measurement
 
 MEASURED = "measured"
 ESTIMATED = "estimated"
-UNKNOWN = "unknown"
 
 POWERCAP_DIR_ENV = "GREENPROMPT_POWERCAP_DIR"
 DEFAULT_POWERCAP_DIR = "/sys/class/powercap"

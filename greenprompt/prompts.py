@@ -8,7 +8,6 @@ variables.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -267,8 +266,3 @@ def dump_variant_file(variant: Variant, metrics: Mapping[str, Any] | None = None
         front["metrics"] = dict(metrics)
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
     return f"---\n{head}---\n{variant.template}\n"
-
-
-def with_defaults(prompt_set: PromptSet, **overrides: Any) -> PromptSet:
-    """A copy of the prompt set with run settings overridden (None leaves a field as is)."""
-    return replace(prompt_set, **{k: v for k, v in overrides.items() if v is not None})

@@ -311,8 +311,6 @@ class RunResult:
     min_quality: float | None
     recommended: str | None
     interrupted: bool = False
-    model_load_s: float = 0.0
-    wall_s: float = 0.0
     repeats: int = 1
     ci_level: float = 0.95
     n_bootstrap: int = 0
@@ -324,3 +322,12 @@ class RunResult:
     price_in: float | None = None
     price_out: float | None = None
     strategy: str = "exhaustive"
+
+    @property
+    def wall_s(self) -> float:
+        """Wall time of the experiment (every process that worked on it)."""
+        return self.footprint.total.wall_s if self.footprint else 0.0
+
+    @property
+    def model_load_s(self) -> float:
+        return self.footprint.model_load.wall_s if self.footprint else 0.0

@@ -145,8 +145,6 @@ def build_result(
         min_quality=options.min_quality,
         recommended=analysis.recommended,
         interrupted=interrupted,
-        model_load_s=foot.model_load.wall_s,
-        wall_s=foot.total.wall_s,
         repeats=options.repeats,
         ci_level=options.ci_level,
         n_bootstrap=options.n_bootstrap,

@@ -10,14 +10,13 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from greenprompt.analysis import AnalysisOptions
+from greenprompt.backends import check_mode
 from greenprompt.carbon import gco2e
 from greenprompt.errors import GreenPromptError
 from greenprompt.inputs import InputOptions, resolve_inputs
 from greenprompt.metering import Meter, make_meter
 from greenprompt.prompts import Renderer, load_prompt_set
 from greenprompt.records import (
-    CHAT,
-    COMPLETION,
     STANDALONE,
     CarbonIntensity,
     Dataset,
@@ -291,11 +290,7 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
                     load_start = meter.start()
                     backend = backend_factory(inputs.model.path, options)
                     load = meter.stop(load_start)
-                    if inputs.mode == CHAT and not getattr(backend, "has_chat_template", True):
-                        raise GreenPromptError(
-                            f"{inputs.model.path}: this model has no chat template; use --mode {COMPLETION} "
-                            f"(or 'mode: {COMPLETION}' in the prompt set)"
-                        )
+                    check_mode(backend, inputs.mode, inputs.model.path)
                 gen = run_job(backend, meter, job, intensity)
                 fresh.append(gen)
             store.add_generation(run_id, seq, key, gen)

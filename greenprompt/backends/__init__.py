@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping, Protocol
 
-from greenprompt.records import BackendOutput, Request
+from greenprompt.errors import GreenPromptError
+from greenprompt.records import CHAT, COMPLETION, BackendOutput, Request
 
 
 class Backend(Protocol):
@@ -15,3 +16,11 @@ class Backend(Protocol):
     def generate(self, request: Request) -> BackendOutput: ...
 
     def close(self) -> None: ...
+
+
+def check_mode(backend: Backend, mode: str, model_path: str) -> None:
+    """Chat mode needs the model's own chat template; base models are run in completion mode."""
+    if mode == CHAT and not getattr(backend, "has_chat_template", True):
+        raise GreenPromptError(
+            f"{model_path}: this model has no chat template; use --mode {COMPLETION} (or 'mode: {COMPLETION}' in the prompt set)"
+        )
