@@ -25,6 +25,8 @@ class AnalysisOptions:
     price_in: float | None = None
     price_out: float | None = None
     strategy: str = "exhaustive"
+    race_confidence: float = 0.95  # racing's settings, recorded with the run
+    race_margin: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,9 @@ def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[
 
     if export is not None:
         written = export_run(result, export, parquet=parquet)
+        # further serving profiles go beside the first one's files, one folder each
+        for other in result.other_servings:
+            written += export_run(other, export / other.serving, parquet=parquet)
         if not as_json and not quiet:
             stderr.print(f"exported {len(written)} files to {export}")
     if json_file is not None:
@@ -134,8 +137,10 @@ def compare(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Generate everything afresh instead of reusing stored generations.")] = False,
     strategy: Annotated[str, typer.Option(help="exhaustive (every variant on every item) or race (stop variants dominated with confidence).")] = "exhaustive",
     race_confidence: Annotated[float, typer.Option("--race-confidence", help="Confidence for dropping a variant when racing.")] = 0.95,
+    race_margin: Annotated[float, typer.Option("--race-margin", help="Racing: a quality difference this small counts as none (e.g. 0.02); 0 drops only strictly dominated variants.")] = 0.0,
     budget: Annotated[Optional[int], typer.Option(help="Stop after this many generations.")] = None,
     block: Annotated[Optional[int], typer.Option(help="Racing: items per block between checks (default: a tenth, at least 5).")] = None,
+    serving: Annotated[str, typer.Option(help="Serving profile: standalone (empty KV cache per query), prefix-cache (each variant's shared prompt prefix cached), or both comma-separated to report side by side.")] = "standalone",
     export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.")] = None,
     parquet: Annotated[bool, typer.Option("--parquet", help="With --export: also results.parquet and generations.parquet.")] = False,
     mlflow: Annotated[bool, typer.Option("--mlflow", help="Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].")] = False,
@@ -179,8 +184,9 @@ def compare(
             mlflow_id = log_run(result)
             if not quiet:
                 stderr.print(f"logged to MLflow as run {mlflow_id}")
-        if result.interrupted:
-            stderr.print(f"interrupted: resume with `greenprompt compare ... --resume {result.run_id}`")
+        stopped = next((r for r in result.profiles if r.interrupted), None)
+        if stopped is not None:
+            stderr.print(f"interrupted: resume with `greenprompt compare ... --serving {stopped.serving} --resume {stopped.run_id}`")
             raise typer.Exit(EXIT_INTERRUPTED)
         if experiment is not None and experiment.thresholds:
             _gate_experiment(result, experiment, outputs, quiet)

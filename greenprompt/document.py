@@ -69,6 +69,7 @@ def experiment(result: RunResult) -> dict[str, Any] | None:
     return {
         **_span(f.total),
         "model_load": _span(f.model_load),
+        "prefix_fill": _span(f.prefix_fill),
         "generations": _span(f.generations),
         "overhead": _span(f.overhead),
         "payback_queries": f.payback_queries,
@@ -98,6 +99,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "n": s.n,
         "errors": s.errors,
         "prompt_tokens": s.prompt_tokens,
+        "prefix_tokens": s.prefix_tokens,
         "completion_tokens": s.completion_tokens,
         "prompt_tokens_cl100k": s.prompt_tokens_cl100k,
         "completion_tokens_cl100k": s.completion_tokens_cl100k,
@@ -131,8 +133,35 @@ def generation_rows(result: RunResult):
         yield row
 
 
+def serving_profile(result: RunResult) -> dict[str, Any]:
+    """One serving profile's ranking, for the side-by-side `serving_profiles` list."""
+    f = result.footprint
+    return {
+        "serving": result.serving,
+        "run_id": result.run_id,
+        "interrupted": result.interrupted,
+        "variants": [
+            {k: row[k] for k in ("name", "quality", "prompt_tokens", "prefix_tokens", "energy_j", "gco2e", "latency_s",
+                                 "pareto_rank", "on_frontier", "energy_j_ci")}
+            for row in map(variant_row, result.variants)
+        ],
+        "frontier": [v.name for v in result.variants if v.on_frontier],
+        "recommended": result.recommended,
+        "greenest": greenest(result),
+        "wall_s": result.wall_s,
+        "prefix_fill": _span(f.prefix_fill) if f else None,
+    }
+
+
+def greenest(result: RunResult) -> str | None:
+    """The variant with the least carbon per query."""
+    known = [v for v in result.variants if v.gco2e is not None]
+    return min(known, key=lambda v: v.gco2e).name if known else None
+
+
 def run_document(result: RunResult) -> dict[str, Any]:
-    """The `--json` document."""
+    """The `--json` document. Its top-level figures belong to the first serving profile
+    (`serving`); `serving_profiles` ranks the variants under each profile asked for."""
     gens = result.generations
     known_energy = [g.energy_j for g in gens if g.energy_j is not None]
     known_carbon = [g.gco2e for g in gens if g.gco2e is not None]
@@ -171,12 +200,14 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "baseline": result.baseline,
         "repeats": result.repeats,
         "strategy": result.strategy,
+        "race": {"confidence": result.race_confidence, "margin": result.race_margin} if result.strategy == "race" else None,
         "ci_level": result.ci_level,
         "bootstrap": result.n_bootstrap,
         "volume_per_day": result.volume_per_day,
         "price_in": result.price_in,
         "price_out": result.price_out,
         "experiment": experiment(result),
+        "serving_profiles": [serving_profile(r) for r in result.profiles],
         "totals": {
             "energy_j": sum(known_energy) if known_energy else None,
             "gco2e": sum(known_carbon) if known_carbon else None,

@@ -18,7 +18,8 @@ from greenprompt.prompts import check_keys, read_yaml
 OPTION_KEYS = (
     "prompts", "dataset", "model", "target", "scorer", "limit", "sample", "seed", "mode", "n_ctx", "threads",
     "country", "region", "carbon_intensity", "pue", "min_quality", "repeats", "ci_level", "bootstrap", "baseline",
-    "volume", "price_in", "price_out", "store", "no_cache", "strategy", "race_confidence", "budget", "block",
+    "volume", "price_in", "price_out", "store", "no_cache", "strategy", "race_confidence", "race_margin", "budget", "block",
+    "serving",
 )
 PATH_KEYS = ("prompts", "dataset", "model", "store")
 THRESHOLD_KEYS = ("min_quality", "max_gco2e", "max_energy_j", "against", "max_regression", "variants", "all")

@@ -113,7 +113,8 @@ def _write_parquet(result: RunResult, out: Path) -> list[Path]:
 def _flat_variant_rows(result: RunResult) -> list[dict]:
     """Variant rows for tables: intervals and the baseline comparison are nested, so a cell holds them as JSON."""
     return [
-        {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()} for s in result.variants
+        {**{k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()}, "serving": result.serving}
+        for s in result.variants
     ]
 
 
@@ -124,7 +125,7 @@ def _write(result: RunResult, out: Path) -> list[Path]:
     for position, summary in enumerate(result.variants, 1):
         path = out / f"{position:0{width}d}-{safe_filename(summary.name)}.md"
         metrics = {k: v for k, v in variant_row(summary).items() if k != "name"}
-        metrics.update(scorer=result.scorer, model_sha256=result.model.sha256, run_id=result.run_id)
+        metrics.update(scorer=result.scorer, model_sha256=result.model.sha256, run_id=result.run_id, serving=result.serving)
         path.write_text(dump_variant_file(variants[summary.name], metrics), encoding="utf-8")
         written.append(path)
 

@@ -10,6 +10,8 @@ COMPLETION = "completion"
 MODES = (CHAT, COMPLETION)
 
 STANDALONE = "standalone"
+PREFIX_CACHE = "prefix-cache"
+SERVING_PROFILES = (STANDALONE, PREFIX_CACHE)
 # A frontier variant that is on the frontier in fewer resamples than this is flagged.
 UNCERTAIN_P_FRONTIER = 0.5
 
@@ -127,6 +129,7 @@ class BackendOutput:
     prefill_s: float | None
     decode_s: float | None
     finish_reason: str | None = None
+    prefix_tokens: int = 0  # prompt tokens served from a cached prefix, not evaluated
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ class Generation:
     error: str | None = None
     repeat: int = 0
     cached: bool = False  # served from the generation cache: its energy was spent by an earlier run
+    prefix_tokens: int = 0  # prompt tokens reused from the prefix cache (prefix-cache serving)
 
     def energy_split(self) -> tuple[float | None, float | None]:
         """(prefill J, decode J): the generation's energy shared in proportion to
@@ -238,6 +242,7 @@ class VariantSummary:
     stats: VariantStats | None = None
     projection: Projection = Projection()
     dropped_at: int | None = None  # racing: items evaluated when the variant was dropped
+    prefix_tokens: float = 0.0  # prompt tokens per query served from the prefix cache
 
     @property
     def uncertain(self) -> bool:
@@ -281,7 +286,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Footprint:
-    """The experiment's own cost. model_load + generations + overhead = total."""
+    """The experiment's own cost. model_load + prefix_fill + generations + overhead = total."""
 
     total: Span
     model_load: Span
@@ -289,6 +294,7 @@ class Footprint:
     overhead: Span
     payback_queries: float | None = None
     payback_reason: str = ""
+    prefix_fill: Span = Span(0.0, 0.0, 0.0)  # prefix-cache serving: shared prefixes evaluated once
 
 
 @dataclass(frozen=True)
@@ -322,6 +328,14 @@ class RunResult:
     price_in: float | None = None
     price_out: float | None = None
     strategy: str = "exhaustive"
+    race_confidence: float = 0.95
+    race_margin: float = 0.0
+    other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
+
+    @property
+    def profiles(self) -> tuple["RunResult", ...]:
+        """This result and its other serving profiles, in the order they were asked for."""
+        return (self, *self.other_servings)
 
     @property
     def wall_s(self) -> float:

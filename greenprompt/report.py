@@ -16,8 +16,9 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt import units
+from greenprompt import document
 from greenprompt.document import energy_method
-from greenprompt.records import Generation, RunResult
+from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
 
 def _method_line(result: RunResult) -> str:
@@ -112,7 +113,9 @@ def footprint_lines(result: RunResult) -> list[str]:
         return []
     parts = ", ".join(
         f"{name} {units.energy(span.energy_j)} / {units.duration(span.wall_s)}"
-        for name, span in (("model load", f.model_load), ("generations", f.generations), ("overhead", f.overhead))
+        for name, span in (("model load", f.model_load), ("prefix fill", f.prefix_fill), ("generations", f.generations),
+                           ("overhead", f.overhead))
+        if name != "prefix fill" or result.serving == PREFIX_CACHE
     )
     lines = [
         f"Experiment footprint: {units.energy(f.total.energy_j)}, {units.carbon(f.total.gco2e)} CO2e, "
@@ -185,13 +188,76 @@ def frontier_chart(result: RunResult, width: int = 80, height: int = 16) -> str:
     return plt.uncolorize(plt.build()) + "\n" + legend
 
 
+SERVING_MEANING = {
+    STANDALONE: "every query from an empty KV cache, as one production call",
+    PREFIX_CACHE: "each variant's shared prompt prefix evaluated once and its KV cache reused by every query; "
+    "the per-query figures count only the rest of the prompt and the answer",
+}
+
+
+def serving_line(result: RunResult) -> str:
+    return f"Serving: {result.serving} ({SERVING_MEANING[result.serving]})"
+
+
+def serving_table(result: RunResult) -> Table:
+    """Each variant's energy per query under every serving profile, side by side."""
+    table = Table(
+        title="Energy per query by serving profile (★ on that profile's frontier, ▼ greenest)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("variant")
+    for r in result.profiles:
+        table.add_column(r.serving, justify="right", no_wrap=True)
+        if r.serving == PREFIX_CACHE:
+            table.add_column("cached tok", justify="right", no_wrap=True)
+    base = result.profiles[0]
+    table.add_column(f"{result.profiles[-1].serving} / {base.serving}", justify="right", no_wrap=True)
+    by_profile = [{v.name: v for v in r.variants} for r in result.profiles]
+    greenest = [document.greenest(r) for r in result.profiles]
+    for v in result.variants:
+        cells = [v.name]
+        for r, summaries, green in zip(result.profiles, by_profile, greenest):
+            s = summaries.get(v.name)
+            marks = ("★" if s and s.on_frontier else "") + ("▼" if v.name == green else "")
+            cells.append(f"{units.energy(s.energy_j if s else None)} {marks}".rstrip())
+            if r.serving == PREFIX_CACHE:
+                cells.append(f"{s.prefix_tokens:.0f}" if s else "")
+        first, last = by_profile[0].get(v.name), by_profile[-1].get(v.name)
+        ratio = last.energy_j / first.energy_j if first and last and first.energy_j and last.energy_j is not None else None
+        cells.append(f"{ratio:.2f}×" if ratio is not None else "n/a")
+        table.add_row(*cells)
+    return table
+
+
 def print_report(result: RunResult, console: Console) -> None:
-    """The full human-readable report."""
+    """The full human-readable report; other serving profiles follow, then a side-by-side table."""
+    _print_profile(result, console)
+    if result.other_servings:
+        for other in result.other_servings:
+            console.rule(f"serving profile: {other.serving}")
+            console.print(Text(serving_line(other), style="dim"))
+            console.print(results_table(other))
+            for line in footprint_lines(other):
+                console.print(Text(line))
+            _run_line(other, console)
+        console.rule("serving profiles side by side")
+        console.print(serving_table(result))
+        greenest = {r.serving: document.greenest(r) for r in result.profiles}
+        if len(set(greenest.values())) > 1:
+            console.print("The greenest variant depends on how it is served: "
+                          + "; ".join(f"{name} under {profile}" for profile, name in greenest.items()) + ".")
+
+
+def _print_profile(result: RunResult, console: Console) -> None:
     m = result.model
     ds = result.dataset
     header = [
         f"Model: {m.name} ({m.quantization or 'unknown quantization'}, {m.size_bytes / 1e6:.0f} MB, "
-        f"sha256 {m.sha256[:12]}), {result.mode} mode, serving: {result.serving} (no KV-cache reuse between requests)",
+        f"sha256 {m.sha256[:12]}), {result.mode} mode",
+        serving_line(result),
         f"Dataset: {ds.path} ({ds.n_items} items, target '{ds.target_column}'); scorer: {result.scorer}",
         _method_line(result),
         f"Carbon: {result.carbon.g_per_kwh:g} gCO2e/kWh ({result.carbon.source}), PUE {result.carbon.pue:g}",
@@ -222,6 +288,10 @@ def print_report(result: RunResult, console: Console) -> None:
             )
         else:
             console.print(f"Enough is enough: no variant reaches quality ≥ {result.min_quality:g}.")
+    _run_line(result, console)
+
+
+def _run_line(result: RunResult, console: Console) -> None:
     total_j = sum(g.energy_j or 0.0 for g in result.generations)
     total_g = sum(g.gco2e or 0.0 for g in result.generations)
     cached = sum(1 for g in result.generations if g.cached)

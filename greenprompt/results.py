@@ -93,22 +93,25 @@ def footprint(
         return Span(wall, energy, gco2e(energy, intensity))
 
     def total(key: str, part: str) -> float | None:
-        values = [s[part][key] for s in segments]
+        # segments recorded before prefix-cache serving existed have no prefix_fill part
+        values = [s.get(part, {key: 0.0})[key] for s in segments]
         return None if any(v is None for v in values) else sum(values)
 
     fresh = [g for g in generations if not g.cached]
     energies = [g.energy_j for g in fresh]
     gen_energy = None if any(e is None for e in energies) else sum(energies)
     load = span(total("wall_s", "model_load") or 0.0, total("energy_j", "model_load"))
+    prefix_fill = span(total("wall_s", "prefix_fill") or 0.0, total("energy_j", "prefix_fill"))
     overhead = span(total("wall_s", "overhead") or 0.0, total("energy_j", "overhead"))
     gens = span(sum(g.wall_s for g in fresh), gen_energy)
-    parts = (load.energy_j, gens.energy_j, overhead.energy_j)
+    parts = (load.energy_j, prefix_fill.energy_j, gens.energy_j, overhead.energy_j)
     all_energy = None if None in parts else sum(parts)
     return Footprint(
-        total=span(load.wall_s + gens.wall_s + overhead.wall_s, all_energy),
+        total=span(load.wall_s + prefix_fill.wall_s + gens.wall_s + overhead.wall_s, all_energy),
         model_load=load,
         generations=gens,
         overhead=overhead,
+        prefix_fill=prefix_fill,
     )
 
 
@@ -156,6 +159,8 @@ def build_result(
         price_in=options.price_in,
         price_out=options.price_out,
         strategy=options.strategy,
+        race_confidence=options.race_confidence,
+        race_margin=options.race_margin,
     )
 
 

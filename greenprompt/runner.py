@@ -17,6 +17,8 @@ from greenprompt.inputs import InputOptions, resolve_inputs
 from greenprompt.metering import Meter, make_meter
 from greenprompt.prompts import Renderer, load_prompt_set
 from greenprompt.records import (
+    PREFIX_CACHE,
+    SERVING_PROFILES,
     STANDALONE,
     CarbonIntensity,
     Dataset,
@@ -64,8 +66,21 @@ class CompareOptions(InputOptions):
     no_cache: bool = False
     strategy: str = EXHAUSTIVE
     race_confidence: float = 0.95
+    race_margin: float = 0.0
     budget: int | None = None
     block: int | None = None
+    serving: str = STANDALONE  # one profile, or several comma-separated to report side by side
+
+
+def serving_profiles(serving: str) -> tuple[str, ...]:
+    """The serving profiles named by `--serving` ("standalone,prefix-cache"), in order."""
+    names = tuple(p.strip() for p in serving.split(",") if p.strip())
+    unknown = [p for p in names if p not in SERVING_PROFILES]
+    if not names or unknown or len(set(names)) != len(names):
+        raise GreenPromptError(
+            f"--serving {serving!r}: give one or more of {', '.join(SERVING_PROFILES)}, comma-separated, each once"
+        )
+    return names
 
 
 # No tokenizer packs more than this many characters into a token on average: a longer
@@ -138,6 +153,7 @@ def run_job(backend, meter: Meter, job: Job, intensity: CarbonIntensity) -> Gene
         completion_tokens_cl100k=count_cl100k(text),
         wall_s=m.wall_s,
         cpu_s=m.cpu_s,
+        prefix_tokens=out.prefix_tokens if out else 0,
         prefill_s=out.prefill_s if out else None,
         decode_s=out.decode_s if out else None,
         energy_j=m.energy_j,
@@ -160,8 +176,68 @@ def _load_backend(model_path: str, options: CompareOptions):
     return LlamaCppBackend(model_path, n_ctx=options.n_ctx, threads=options.threads, seed=options.seed)
 
 
+class _Model:
+    """The run's model, loaded on first use (a fully cached run never loads it) and then
+    shared by every serving profile. The load is metered once, by whoever loads it."""
+
+    def __init__(self, factory, path: str, mode: str, options: CompareOptions, meter: Meter):
+        self.factory, self.path, self.mode, self.options, self.meter = factory, path, mode, options, meter
+        self.backend = None
+        self.unclaimed_load: Measurement | None = None
+
+    def get(self):
+        if self.backend is None:
+            start = self.meter.start()
+            self.backend = self.factory(self.path, self.options)
+            self.unclaimed_load = self.meter.stop(start)
+            check_mode(self.backend, self.mode, self.path)
+        return self.backend
+
+    def claim_load(self) -> Measurement:
+        """The load measurement for the first caller's footprint; zero for later ones."""
+        load, self.unclaimed_load = self.unclaimed_load, None
+        return load or Measurement(0.0, 0.0, 0.0, self.meter.method)
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+
+
+def shared_prefix(token_lists: list[list[int]]) -> list[int]:
+    """The longest token prefix every prompt shares, leaving each prompt at least one
+    token of its own to evaluate (the model needs fresh logits to start generating)."""
+    if not token_lists:
+        return []
+    first = token_lists[0]
+    n = min(len(t) for t in token_lists) - 1
+    for tokens in token_lists[1:]:
+        i = 0
+        while i < n and tokens[i] == first[i]:
+            i += 1
+        n = i
+    return list(first[: max(n, 0)])
+
+
+def _fill_prefixes(backend, inputs, seed: int, meter: Meter) -> tuple[dict[str, int], Measurement]:
+    """Prefix-cache serving: evaluate each variant's shared prompt prefix once, as a
+    deployment that caches it would; returns its length per variant and the metered cost."""
+    if not hasattr(backend, "fill_prefix"):
+        raise GreenPromptError(f"--serving {PREFIX_CACHE}: this backend cannot cache a prompt prefix")
+    tokens: dict[str, list[list[int]]] = {}
+    for job in plan(inputs.prompt_set, inputs.dataset, inputs.mode, seed):
+        tokens.setdefault(job.variant, []).append(backend.prompt_tokens(job.request))
+    start = meter.start()
+    lengths = {}
+    for variant, lists in tokens.items():
+        prefix = shared_prefix(lists)
+        backend.fill_prefix(variant, prefix)
+        lengths[variant] = len(prefix)
+    return lengths, meter.stop(start)
+
+
 def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
     names = [v.name for v in prompt_set.variants]
+    serving_profiles(options.serving)
     checks = [
         (options.threads is None or options.threads >= 1, f"--threads must be at least 1, got {options.threads}"),
         (options.repeats >= 1, f"--repeats must be at least 1, got {options.repeats}"),
@@ -174,6 +250,7 @@ def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
         ),
         (options.strategy in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {options.strategy!r}"),
         (0 < options.race_confidence < 1, f"--race-confidence must be between 0 and 1, got {options.race_confidence}"),
+        (0 <= options.race_margin < 1, f"--race-margin must be between 0 and 1 (a quality difference), got {options.race_margin}"),
         (options.budget is None or options.budget >= 1, f"--budget must be at least 1 generation, got {options.budget}"),
         (options.block is None or options.block >= 2, f"--block must be at least 2 items, got {options.block}"),
         (
@@ -198,6 +275,8 @@ def _analysis_options(options: CompareOptions) -> AnalysisOptions:
         price_in=options.price_in,
         price_out=options.price_out,
         strategy=options.strategy,
+        race_confidence=options.race_confidence,
+        race_margin=options.race_margin,
     )
 
 
@@ -225,28 +304,47 @@ def compare(
     inputs = resolve_inputs(options, prompt_set=prompt_set)
     scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER).spec
     check_rendering(prompt_set, inputs.dataset, options.n_ctx)
+    profiles = serving_profiles(options.serving)
+    if options.resume and len(profiles) > 1:
+        raise GreenPromptError("--resume continues one stored run: give the --serving profile of that run only")
     meter = make_meter(inputs.model.size_bytes)
-    with RunStore(default_store_path(options.store)) as store:
-        if options.resume:
-            stored = store.load_run(options.resume)
-            if stored.row.status == RUNNING:
-                raise GreenPromptError(f"run {stored.row.id} is still running in another process; wait for it or stop it first")
-            header, segments = stored.header, stored.segments
-            prior = {seq: (key, gen) for seq, key, gen in stored.generations}
-            store.reopen_run(header["run_id"])
-        else:
-            run_id = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
-            started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            header = make_header(
-                run_id, started_at, prompt_set, inputs.dataset.info(), inputs.model, inputs.mode, scorer,
-                inputs.intensity, meter.describe(), STANDALONE, _analysis_options(options),
-            )
-            segments, prior = [], {}
-            store.create_run(run_id, header, len(inputs.dataset.items) * options.repeats * len(prompt_set.variants))
-        return _run(options, inputs, header, segments, prior, store, meter, progress, backend_factory)
+    model = _Model(backend_factory, inputs.model.path, inputs.mode, options, meter)
+    results: list[RunResult] = []
+    try:
+        with RunStore(default_store_path(options.store)) as store:
+            for i, serving in enumerate(profiles):
+                # one progress bar over every profile's jobs
+                step = progress and (lambda g, done, total, i=i: progress(g, i * total + done, len(profiles) * total))
+                result = _start_or_resume(options, inputs, prompt_set, scorer, serving, store, meter, model, step)
+                results.append(result)
+                if result.interrupted:
+                    break
+    finally:
+        model.close()
+    return replace(results[0], other_servings=tuple(results[1:]))
 
 
-def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter, progress, backend_factory) -> RunResult:
+def _start_or_resume(options, inputs, prompt_set, scorer, serving, store, meter, model, progress) -> RunResult:
+    if options.resume:
+        stored = store.load_run(options.resume)
+        if stored.row.status == RUNNING:
+            raise GreenPromptError(f"run {stored.row.id} is still running in another process; wait for it or stop it first")
+        header, segments = stored.header, stored.segments
+        prior = {seq: (key, gen) for seq, key, gen in stored.generations}
+        store.reopen_run(header["run_id"])
+    else:
+        run_id = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
+        started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        header = make_header(
+            run_id, started_at, prompt_set, inputs.dataset.info(), inputs.model, inputs.mode, scorer,
+            inputs.intensity, meter.describe(), serving, _analysis_options(options),
+        )
+        segments, prior = [], {}
+        store.create_run(run_id, header, len(inputs.dataset.items) * options.repeats * len(prompt_set.variants))
+    return _run(options, inputs, header, segments, prior, store, meter, progress, model)
+
+
+def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter, progress, model: _Model) -> RunResult:
     """Execute the jobs a run still lacks, then build its result from all of its records."""
     run_id = header["run_id"]
     n_jobs = len(inputs.dataset.items) * options.repeats * len(inputs.prompt_set.variants)
@@ -258,9 +356,10 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
     scorer = get_scorer(header["scorer"])
     dropped: dict[str, str] = {}
     last_index = 0
+    prefix_cache = header["serving"] == PREFIX_CACHE
+    prefixes: dict[str, int] | None = None
+    prefix_fill = Measurement(0.0, 0.0, 0.0, meter.method)
     run_start = meter.start()
-    load = Measurement(0.0, 0.0, 0.0, meter.method)
-    backend = None
     fresh: list[Generation] = []  # generated by this process
     interrupted = False
     try:
@@ -286,11 +385,11 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
             if hit is not None:
                 gen = from_cache(hit, job)
             else:
-                if backend is None:
-                    load_start = meter.start()
-                    backend = backend_factory(inputs.model.path, options)
-                    load = meter.stop(load_start)
-                    check_mode(backend, inputs.mode, inputs.model.path)
+                backend = model.get()
+                if prefix_cache:
+                    if prefixes is None:
+                        prefixes, prefix_fill = _fill_prefixes(backend, inputs, options.seed, meter)
+                    backend.use_prefix(job.variant)  # outside the metered window: a deployment keeps it resident
                 gen = run_job(backend, meter, job, intensity)
                 fresh.append(gen)
             store.add_generation(run_id, seq, key, gen)
@@ -299,14 +398,11 @@ def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter
                 progress(gen, seq + 1, n_jobs)
     except KeyboardInterrupt:
         interrupted = True
-    finally:
-        if backend is not None:
-            backend.close()
 
     generations = [by_seq[s] for s in sorted(by_seq)]
     analysis_options = _analysis_options(options)
     spec, scores, analysis = score_and_analyze(header, generations, analysis_options)
-    segment = _segment(meter.stop(run_start), load, fresh)
+    segment = _segment(meter.stop(run_start), model.claim_load(), prefix_fill, fresh)
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (racing or options.budget is not None or len(generations) == n_jobs)
     store.finish_run(run_id, FINISHED if complete else INTERRUPTED, segment)
@@ -320,18 +416,22 @@ def _race_check(names, dropped, by_seq, scorer, options: CompareOptions) -> dict
     active = [n for n in names if n not in dropped]
     gens = [by_seq[s] for s in sorted(by_seq) if by_seq[s].variant in active]
     scores = [0.0 if g.error else scorer(g.output, g.target) for g in gens]
-    return dominated_with_confidence(active, gens, scores, options.repeats, options.race_confidence, options.seed)
+    return dominated_with_confidence(
+        active, gens, scores, options.repeats, options.race_confidence, options.seed, options.race_margin
+    )
 
 
-def _segment(total: Measurement, load: Measurement, fresh: list[Generation]) -> dict:
-    """This process's own footprint beyond its generations: model load, and the remainder
-    (rendering, scoring, storing, analysis), so that the parts add up to its total."""
+def _segment(total: Measurement, load: Measurement, prefix_fill: Measurement, fresh: list[Generation]) -> dict:
+    """This process's own footprint beyond its generations: model load, the one-time
+    evaluation of cached prefixes, and the remainder (rendering, scoring, storing,
+    analysis), so that the parts add up to its total."""
     gen_wall = sum(g.wall_s for g in fresh)
     energies = [g.energy_j for g in fresh]
     overhead_j = None
-    if total.energy_j is not None and load.energy_j is not None and None not in energies:
-        overhead_j = total.energy_j - load.energy_j - sum(energies)
+    if total.energy_j is not None and load.energy_j is not None and prefix_fill.energy_j is not None and None not in energies:
+        overhead_j = total.energy_j - load.energy_j - prefix_fill.energy_j - sum(energies)
     return {
         "model_load": {"wall_s": load.wall_s, "energy_j": load.energy_j},
-        "overhead": {"wall_s": total.wall_s - load.wall_s - gen_wall, "energy_j": overhead_j},
+        "prefix_fill": {"wall_s": prefix_fill.wall_s, "energy_j": prefix_fill.energy_j},
+        "overhead": {"wall_s": total.wall_s - load.wall_s - prefix_fill.wall_s - gen_wall, "energy_j": overhead_j},
     }

@@ -30,6 +30,7 @@ def summarize_variant(name: str, gens: Sequence[Generation], scores: Sequence[fl
         n=len(gens),
         errors=len(gens) - len(ok),
         prompt_tokens=_mean([g.prompt_tokens for g in ok]),
+        prefix_tokens=_mean([g.prefix_tokens for g in ok]),
         completion_tokens=_mean([g.completion_tokens for g in ok]),
         prompt_tokens_cl100k=_mean([g.prompt_tokens_cl100k for g in ok]),
         completion_tokens_cl100k=_mean([g.completion_tokens_cl100k for g in ok]),

@@ -82,3 +82,26 @@ def test_budget_stops_the_run(scripted):
 def test_bad_race_options(scripted, options, message):
     with pytest.raises(GreenPromptError, match=message):
         compare(CompareOptions(prompts=str(scripted / "set.yaml"), **options), backend_factory=ScriptedBackend(PLAN))
+
+
+def test_an_indifference_margin_drops_a_costlier_variant_of_equal_quality():
+    # Both right on the same 60% of items, except 40 items where exactly one is right,
+    # half each way: equal quality, with a noisy paired difference.
+    gens, scores = [], []
+    for item in range(200):
+        base = float(item % 5 < 3)
+        flip = item % 10 == 0 or item % 10 == 5
+        green, pricey = (1.0 - base, base) if flip and item % 20 < 10 else (base, 1.0 - base) if flip else (base, base)
+        gens += [gen("green", item, 1.0), gen("pricey", item, 3.0)]
+        scores += [green, pricey]
+    assert sum(scores[0::2]) == sum(scores[1::2])
+    strict = dominated_with_confidence(["green", "pricey"], gens, scores, repeats=1, level=0.95)
+    lenient = dominated_with_confidence(["green", "pricey"], gens, scores, repeats=1, level=0.95, margin=0.1)
+    # without a margin, equal quality cannot be shown "at least as good" with confidence
+    assert strict == {}
+    assert lenient == {"pricey": "green"}
+
+
+def test_a_margin_never_drops_a_variant_that_is_clearly_better():
+    gens, scores = synthetic({"green": (0.3, 1.0), "best": (0.95, 3.0)}, n=60, seed=4)
+    assert dominated_with_confidence(["green", "best"], gens, scores, repeats=1, level=0.95, margin=0.1) == {}

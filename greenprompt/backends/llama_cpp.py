@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from greenprompt.errors import GreenPromptError
 from greenprompt.records import CHAT, BackendOutput, Request
@@ -22,7 +23,8 @@ class LlamaCppBackend:
     """One loaded GGUF model, reused for every request of a run.
 
     Every request starts from an empty KV cache (the "standalone" serving profile),
-    so a generation costs what one production call costs, whatever ran before it.
+    so a generation costs what one production call costs, whatever ran before it, unless
+    `use_prefix` restored a cached prompt prefix just before it (the "prefix-cache" profile).
     """
 
     def __init__(self, model_path: str, n_ctx: int = 2048, threads: int | None = None, seed: int = 0):
@@ -47,10 +49,43 @@ class LlamaCppBackend:
             # The GGUF's own template, not a built-in format llama-cpp-python guesses is similar.
             self.llm.chat_format = "chat_template.default"
         self._formatter = None
+        self._prefixes: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self._prefix_armed = 0  # prefix tokens the next generate() may reuse
+
+    def fill_prefix(self, key: str, tokens: Sequence[int]) -> None:
+        """Evaluate a shared prompt prefix once and keep its KV cache under `key`."""
+        llama_cpp, llm = self._llama_cpp, self.llm
+        llm.reset()
+        llm.eval(list(tokens))
+        ctx = llm._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+        self._prefixes[key] = (tuple(tokens), bytes(buffer[:written]))
+
+    def use_prefix(self, key: str) -> None:
+        """Restore the prefix stored under `key` so that the next generate() evaluates only
+        the rest of its prompt. Only the KV cells of the prefix are copied (no logits), so
+        this costs a memcpy of a few MB; the runner calls it outside the metered window."""
+        llama_cpp, llm = self._llama_cpp, self.llm
+        tokens, state = self._prefixes[key]
+        ctx = llm._ctx.ctx
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        if llama_cpp.llama_state_seq_set_data(ctx, buffer, len(state), 0) != len(state):
+            raise RuntimeError("llama.cpp could not restore the cached prefix")
+        llm.input_ids[: len(tokens)] = tokens
+        llm.n_tokens = len(tokens)
+        llm._requires_eval = True
+        self._prefix_armed = len(tokens)
 
     def generate(self, request: Request) -> BackendOutput:
         llm = self.llm
-        llm.reset()  # standalone: no KV-cache prefix reuse from the previous request
+        reused, self._prefix_armed = self._prefix_armed, 0
+        if not reused:
+            llm.reset()  # standalone: no KV-cache prefix reuse from the previous request
+        # else llama-cpp-python matches the restored tokens against the prompt and
+        # evaluates only the suffix (its own prefix-match path in Llama.generate)
         ctx = llm._ctx.ctx
         self._llama_cpp.llama_perf_context_reset(ctx)
         kwargs: dict[str, Any] = dict(
@@ -76,10 +111,15 @@ class LlamaCppBackend:
             prefill_s=perf.t_p_eval_ms / 1000.0,
             decode_s=perf.t_eval_ms / 1000.0,
             finish_reason=choice.get("finish_reason"),
+            prefix_tokens=reused,
         )
 
     def count_prompt_tokens(self, request: Request) -> int:
-        """Prompt tokens the model would process for `request`, without generating:
+        """How many prompt tokens the model would process for `request`, without generating."""
+        return len(self.prompt_tokens(request))
+
+    def prompt_tokens(self, request: Request) -> list[int]:
+        """The prompt tokens the model would process for `request`, without generating:
         the same chat-template rendering and tokenisation as a real request."""
         if request.mode == CHAT:
             if self._formatter is None:
@@ -96,7 +136,7 @@ class LlamaCppBackend:
             tokens = self.llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
         else:
             tokens = self.llm.tokenize(request.prompt_text().encode("utf-8"), special=True)
-        return len(tokens)
+        return tokens
 
     def close(self) -> None:
         self.llm.close()
