@@ -47,8 +47,15 @@ class Analysis:
 
 
 def analyze(
-    names: Sequence[str], generations: Sequence[Generation], scores: Sequence[float], options: AnalysisOptions
+    names: Sequence[str],
+    generations: Sequence[Generation],
+    scores: Sequence[float],
+    options: AnalysisOptions,
+    fit_generations: Sequence[Generation] | None = None,
 ) -> Analysis:
+    """Summaries, intervals, projections and the ranking of every point in `names`; the
+    energy model is fitted on `fit_generations` (default: all), i.e. on real generations
+    only, never on a cascade's sums of them."""
     variants, recommended = summarize(names, generations, scores, options.min_quality)
     present = [n for n in names if any(v.name == n for v in variants)]
     baseline = options.baseline or (present[0] if present else None)
@@ -68,5 +75,5 @@ def analyze(
         )
         for v in variants
     )
-    fit, note = fit_energy(generations)
+    fit, note = fit_energy(generations if fit_generations is None else fit_generations)
     return Analysis(variants, recommended, baseline, fit, note)

@@ -90,6 +90,19 @@ def _present(result, as_json: bool, export: Optional[Path], json_file: Optional[
         print_report(result, stdout)
 
 
+def _model_values(values: dict, on_command_line: bool) -> tuple[Optional[str], tuple]:
+    """(model, models) from the repeatable --model and an experiment file's model/models;
+    models named on the command line replace the file's."""
+    chosen = values.get("model")
+    models = () if on_command_line else tuple(values.get("models") or ())
+    if isinstance(chosen, (list, tuple)):
+        chosen = [str(m) for m in chosen]
+        if len(chosen) > 1:
+            return None, tuple(chosen)
+        chosen = chosen[0] if chosen else None
+    return chosen, models
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"greenprompt {__version__}")
@@ -111,7 +124,7 @@ def compare(
     prompts: Annotated[Optional[Path], typer.Argument(help="YAML prompt-set file, or a directory of one-variant .md/.txt files.")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", "-c", help="Experiment file: prompt set, dataset, model, metering, thresholds and outputs in one YAML file.")] = None,
     dataset: Annotated[Optional[str], typer.Option("--dataset", "-d", help="CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').")] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", help="GGUF model file (default: the embedded SmolLM2-135M-Instruct).")] = None,
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="GGUF file or alias (smollm2-135m, gemma3-270m; see `greenprompt models`), as NAME=MODEL to name it; repeat to compare models (default: the embedded SmolLM2-135M-Instruct).")] = None,
     target: Annotated[Optional[str], typer.Option(help="Reference column (default: target, label, answer or output).")] = None,
     scorer: Annotated[Optional[str], typer.Option(help="exact, contains, regex:PAT, choice:1=positive,0=negative, numeric[:TOL], f1.")] = None,
     limit: Annotated[Optional[int], typer.Option(help="Use the first N rows.")] = None,
@@ -140,6 +153,10 @@ def compare(
     race_margin: Annotated[float, typer.Option("--race-margin", help="Racing: a quality difference this small counts as none (e.g. 0.02); 0 drops only strictly dominated variants.")] = 0.0,
     budget: Annotated[Optional[int], typer.Option(help="Stop after this many generations.")] = None,
     block: Annotated[Optional[int], typer.Option(help="Racing: items per block between checks (default: a tenth, at least 5).")] = None,
+    cascade: Annotated[Optional[str], typer.Option(help="SMALL,LARGE: try the small model first and escalate to the large one (models by name, alias or path).")] = None,
+    escalate_when: Annotated[Optional[str], typer.Option("--escalate-when", help="Cascade rule: invalid (no valid answer), low-confidence (mean token log-probability below --threshold) or verifier (the small model rejects its answer).")] = None,
+    threshold: Annotated[Optional[float], typer.Option(help="low-confidence: escalate below this mean token log-probability, e.g. -0.5.")] = None,
+    calibrate: Annotated[bool, typer.Option("--calibrate", help="low-confidence: put the cascade at every observed threshold on the frontier, marking the greenest meeting --min-quality.")] = False,
     serving: Annotated[str, typer.Option(help="Serving profile: standalone (empty KV cache per query), prefix-cache (each variant's shared prompt prefix cached), or both comma-separated to report side by side.")] = "standalone",
     export: Annotated[Optional[Path], typer.Option(help="Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.")] = None,
     parquet: Annotated[bool, typer.Option("--parquet", help="With --export: also results.parquet and generations.parquet.")] = False,
@@ -160,7 +177,8 @@ def compare(
         experiment = load_experiment(config) if config else None
         # by name: typer may bring its own copy of click and so its own ParameterSource enum
         on_command_line = {k for k in given if getattr(ctx.get_parameter_source(k), "name", "") == "COMMANDLINE"}
-        values = merge({k: given[k] for k in OPTION_KEYS}, on_command_line, experiment)
+        values = merge({k: given.get(k) for k in OPTION_KEYS}, on_command_line, experiment)
+        values["model"], values["models"] = _model_values(values, "model" in on_command_line)
         prompt_set = None
         if experiment is not None and experiment.inline_prompts is not None and "prompts" not in on_command_line:
             prompt_set = prompt_set_from_data(experiment.inline_prompts, experiment.path)
@@ -383,6 +401,35 @@ def init(
             _write_text(target, resources.files("greenprompt").joinpath("starter", name).read_text(encoding="utf-8"))
         _done(as_json, quiet, f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}",
               {"written": list(map(str, targets))})
+
+
+@app.command()
+def models(
+    models_dir: Annotated[Optional[Path], typer.Option("--models-dir", help="Also list the GGUF files in this directory (searched recursively).")] = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """List the model aliases (whether each is installed, and how to install it) and GGUF files."""
+    with _clean_errors():
+        from rich.table import Table
+
+        from greenprompt.model_aliases import list_models
+
+        rows = list_models(models_dir)
+        if as_json:
+            sys.stdout.write(json.dumps({"models": rows}, indent=2) + "\n")
+            return
+        if quiet:
+            return
+        table = Table(box=None, pad_edge=False)
+        for header in ("name", "installed", "params", "quantization", "architecture", "mode / template", "file or how to install"):
+            table.add_column(header, overflow="fold")
+        for r in rows:
+            mode = r.get("mode") or ("chat template" if r.get("chat_template") else "no chat template")
+            where = r["path"] or (r["install"] if not r["installed"] else "assembled on first use")
+            table.add_row(r["name"], "yes" if r["installed"] else "no", r.get("parameters_label", ""),
+                          r.get("quantization") or "", r.get("architecture") or "", mode, where)
+        stdout.print(table)
 
 
 runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)

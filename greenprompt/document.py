@@ -121,6 +121,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "annual_kgco2e": s.projection.annual_kgco2e,
         "cost_per_1k_queries": s.projection.cost_per_1k_queries,
         "dropped_at_items": s.dropped_at,
+        "cascade": asdict(s.cascade) if s.cascade else None,
     }
 
 
@@ -131,6 +132,34 @@ def generation_rows(result: RunResult):
         row["energy_prefill_j"], row["energy_decode_j"] = g.energy_split()
         row["score"] = score
         yield row
+
+
+def point_identity(result: RunResult, s: VariantSummary) -> dict[str, Any]:
+    """Which prompt variant and which model (or cascade) a ranked point is."""
+    if s.cascade is not None:
+        return {"variant": s.cascade.variant, "model": f"{s.cascade.small}>{s.cascade.large}"}
+    variant = next((v for v in result.prompt_set.variants if v.name == s.name), None)
+    model = variant.model if variant and variant.model else (result.models[0].name if result.models else None)
+    return {"variant": variant.base or variant.name if variant else s.name, "model": model}
+
+
+def model_row(m) -> dict[str, Any]:
+    """One model of the run, as the output describes it."""
+    from greenprompt.models import parameter_label
+
+    info = m.info
+    return {
+        "name": m.name,
+        "mode": m.mode,
+        "model_name": info.name,
+        "path": info.path,
+        "sha256": info.sha256,
+        "size_bytes": info.size_bytes,
+        "parameters": info.parameters,
+        "parameters_label": parameter_label(info.parameters),
+        "quantization": info.quantization,
+        "architecture": info.architecture,
+    }
 
 
 def serving_profile(result: RunResult) -> dict[str, Any]:
@@ -183,6 +212,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
             "n_items": result.dataset.n_items,
             "target": result.dataset.target_column,
         },
+        "models": [model_row(m) for m in result.models],
         "scorer": result.scorer,
         "mode": result.mode,
         "serving": result.serving,
@@ -192,7 +222,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "carbon_intensity_g_per_kwh": result.carbon.g_per_kwh,
         "carbon_intensity_source": result.carbon.source,
         "pue": result.carbon.pue,
-        "variants": [variant_row(v) for v in result.variants],
+        "variants": [{**variant_row(v), **point_identity(result, v)} for v in result.variants],
         "frontier": [v.name for v in result.variants if v.on_frontier],
         "knee": knee,
         "min_quality": result.min_quality,

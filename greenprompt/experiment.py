@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from greenprompt.errors import GreenPromptError
+from greenprompt.model_aliases import ALIASES
+from greenprompt.model_specs import specs_from_data
 from greenprompt.prompts import check_keys, read_yaml
 
 # compare options an experiment file may set, and which of them are paths
@@ -19,7 +21,7 @@ OPTION_KEYS = (
     "prompts", "dataset", "model", "target", "scorer", "limit", "sample", "seed", "mode", "n_ctx", "threads",
     "country", "region", "carbon_intensity", "pue", "min_quality", "repeats", "ci_level", "bootstrap", "baseline",
     "volume", "price_in", "price_out", "store", "no_cache", "strategy", "race_confidence", "race_margin", "budget", "block",
-    "serving",
+    "serving", "models", "cascade", "escalate_when", "threshold", "calibrate",
 )
 PATH_KEYS = ("prompts", "dataset", "model", "store")
 THRESHOLD_KEYS = ("min_quality", "max_gco2e", "max_energy_j", "against", "max_regression", "variants", "all")
@@ -65,8 +67,10 @@ def load_experiment(path: str | Path) -> Experiment:
     if isinstance(options.get("prompts"), dict):
         inline = options.pop("prompts")
     for key in PATH_KEYS:
-        if options.get(key) is not None:
+        if options.get(key) is not None and not (key == "model" and str(options[key]) in ALIASES):
             options[key] = resolve(options[key])
+    if options.get("models") is not None:
+        options["models"] = specs_from_data(options["models"], str(p), base)
     thresholds = _mapping(data.get("thresholds"), f"{p}: thresholds", THRESHOLD_KEYS)
     if thresholds.get("against") is not None:
         thresholds["against"] = resolve(thresholds["against"])

@@ -123,6 +123,8 @@ def _write(result: RunResult, out: Path) -> list[Path]:
     width = max(2, len(str(len(result.variants))))
     written = []
     for position, summary in enumerate(result.variants, 1):
+        if summary.name not in variants:
+            continue  # a cascade combines two prompt files' answers; it is in results.csv
         path = out / f"{position:0{width}d}-{safe_filename(summary.name)}.md"
         metrics = {k: v for k, v in variant_row(summary).items() if k != "name"}
         metrics.update(scorer=result.scorer, model_sha256=result.model.sha256, run_id=result.run_id, serving=result.serving)

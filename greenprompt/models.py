@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import math
 import re
 import struct
 from pathlib import Path
@@ -39,7 +40,10 @@ def default_model_path() -> Path:
 def check_gguf(path: Path) -> None:
     """Fail with a clear message unless `path` is a readable GGUF file."""
     if not path.exists():
-        raise GreenPromptError(f"{path}: model file not found; pass --model PATH to a .gguf file")
+        raise GreenPromptError(
+            f"{path}: model file not found; pass --model PATH to a .gguf file, or an alias "
+            "(smollm2-135m, gemma3-270m; `greenprompt models` lists them)"
+        )
     if not path.is_file():
         raise GreenPromptError(f"{path}: model path is not a file; pass --model PATH to a .gguf file")
     try:
@@ -87,6 +91,10 @@ _FILE_TYPES = {
 def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "general.file_type", "general.architecture")) -> dict:
     """The wanted key/values from a GGUF header, reading only as far as needed (the
     general.* keys come before the large tokenizer arrays)."""
+    return _read_gguf(path, wanted, count_parameters=False)
+
+
+def _read_gguf(path: Path, wanted: tuple[str, ...], count_parameters: bool) -> dict:
     found: dict = {}
     with path.open("rb") as f:
 
@@ -100,6 +108,9 @@ def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "g
         def read_string() -> str:
             return f.read(read("<Q")).decode("utf-8", "replace")
 
+        def skip_string() -> None:
+            f.seek(read("<Q"), 1)
+
         def read_value(kind: int):
             if kind in _GGUF_SCALARS:
                 return read(_GGUF_SCALARS[kind])
@@ -109,6 +120,9 @@ def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "g
                 item_kind, count = read("<I"), read("<Q")
                 if item_kind in _GGUF_SCALARS:  # skip fixed-size arrays without decoding them
                     f.seek(struct.calcsize(_GGUF_SCALARS[item_kind]) * count, 1)
+                elif item_kind == _GGUF_STRING:
+                    for _ in range(count):
+                        skip_string()
                 else:
                     for _ in range(count):
                         read_value(item_kind)
@@ -119,29 +133,71 @@ def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "g
             if f.read(4) != GGUF_MAGIC:
                 return found
             read("<I")  # version
-            read("<Q")  # tensor count
+            n_tensors = read("<Q")
             for _ in range(read("<Q")):
                 key = read_string()
-                value = read_value(read("<I"))
+                kind = read("<I")
                 if key in wanted:
-                    found[key] = value
-                    if len(found) == len(wanted):
-                        break
+                    found[key] = read_value(kind)
+                    if len(found) == len(wanted) and not count_parameters:
+                        return found
+                else:
+                    read_value(kind)
+            if count_parameters:
+                # tensor infos follow the metadata: name, dims, type, offset
+                total = 0
+                for _ in range(n_tensors):
+                    skip_string()
+                    dims = [read("<Q") for _ in range(read("<I"))]
+                    read("<I")
+                    read("<Q")
+                    total += math.prod(dims)
+                found["parameters"] = total
         except (EOFError, ValueError, struct.error, MemoryError, OverflowError):
             pass  # a damaged header: llama.cpp will say more when it loads the file
     return found
 
 
+IDENTITY_KEYS = ("general.name", "general.file_type", "general.architecture", "tokenizer.chat_template")
+
+
+def gguf_identity(path: Path) -> dict:
+    """Name, file type, architecture, whether a chat template is present, and the
+    parameter count (summed over the tensor shapes), cached per file version."""
+    st = path.stat()
+
+    def read() -> dict:
+        meta = _read_gguf(path, IDENTITY_KEYS, count_parameters=True)
+        meta["has_chat_template"] = bool(meta.pop("tokenizer.chat_template", None))
+        return meta
+
+    return cached("gguf.json", f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}", read)
+
+
+def parameter_label(parameters: int | None) -> str:
+    """135M, 268M, 1.2B: how model sizes are usually written."""
+    if not parameters:
+        return "?"
+    if parameters >= 1e9:
+        return f"{parameters / 1e9:.1f}B"
+    return f"{parameters / 1e6:.0f}M"
+
+
 def resolve_model(path: str | Path | None = None) -> ModelInfo:
-    """Validate the model file (default: the embedded SmolLM2-135M-Instruct) and identify it
-    from its GGUF metadata (name, quantization), falling back to its file name."""
-    p = Path(path) if path else default_model_path()
+    """Validate the model file (default: the embedded SmolLM2-135M-Instruct; an alias such as
+    `gemma3-270m` names a packaged model) and identify it from its GGUF metadata."""
+    from greenprompt.model_aliases import locate
+
+    p = locate(str(path)) if path else default_model_path()
     check_gguf(p)
-    meta = read_gguf_metadata(p)
+    meta = gguf_identity(p)
     return ModelInfo(
         path=str(p),
         sha256=sha256_of(p),
         name=meta.get("general.name") or p.stem,
         size_bytes=p.stat().st_size,
         quantization=_FILE_TYPES.get(meta.get("general.file_type")) or quantization_from_name(p.name),
+        architecture=meta.get("general.architecture"),
+        parameters=meta.get("parameters"),
+        has_chat_template=meta.get("has_chat_template"),
     )

@@ -15,12 +15,14 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from greenprompt.cascade import cascade_from_data
 from greenprompt.errors import GreenPromptError
+from greenprompt.model_specs import specs_from_data
 from greenprompt.records import MODES, GenerationParams, Item, PromptSet, Variant
 
 PARAM_KEYS = ("max_tokens", "temperature", "stop")
 VARIANT_KEYS = ("name", "system", "template") + PARAM_KEYS
-SET_KEYS = ("variants", "scorer", "target", "dataset", "model", "mode", "defaults")
+SET_KEYS = ("variants", "scorer", "target", "dataset", "model", "models", "cascade", "mode", "defaults")
 DEFAULTS_KEYS = ("system",) + PARAM_KEYS
 # Front matter of exported files carries measured metrics; they are ignored on reading.
 FRONT_MATTER_IGNORED = ("metrics",)
@@ -190,9 +192,20 @@ def _finish_set(variants: list[Variant], p: Path, data: Mapping[str, Any]) -> Pr
         scorer=data.get("scorer"),
         target=data.get("target"),
         dataset=rel(data.get("dataset")),
-        model=rel(data.get("model")),
+        model=_model_ref(data.get("model"), base),
         mode=mode,
+        models=specs_from_data(data["models"], str(p), base) if data.get("models") is not None else (),
+        cascade=cascade_from_data(data["cascade"], str(p)) if data.get("cascade") is not None else None,
     )
+
+
+def _model_ref(value: Any, base: Path) -> str | None:
+    """A model path relative to the prompt set's directory; an alias stays as it is."""
+    from greenprompt.model_aliases import ALIASES
+
+    if value is None:
+        return None
+    return str(value) if str(value) in ALIASES else str(base / str(value))
 
 
 def _compile(variant: Variant, source: str):
@@ -222,6 +235,18 @@ def check_columns(prompt_set: PromptSet, columns: Iterable[str]) -> None:
                 f"{v.source}: variant '{v.name}' uses column(s) {', '.join(missing)} that the dataset lacks; "
                 f"available columns: {', '.join(available)}"
             )
+
+
+_text_templates: dict[str, Any] = {}
+
+
+def render_text(source: str, values: Mapping[str, Any]) -> str:
+    """Render a template that is not a variant (e.g. a cascade's verifier prompt), sandboxed."""
+    try:
+        template = _text_templates.get(source) or _text_templates.setdefault(source, _env.from_string(source))
+        return template.render(values)
+    except TemplateError as e:
+        raise GreenPromptError(f"cannot render template {source[:40]!r}... ({e}); it may use only {', '.join(values)}") from None
 
 
 class Renderer:

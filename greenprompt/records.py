@@ -34,6 +34,41 @@ class Variant:
     system: str | None = None
     params: GenerationParams = GenerationParams()
     source: str = ""  # file the variant was read from, for error messages
+    model: str | None = None  # several models: the model this point runs on (name is `base@model`)
+    base: str | None = None  # several models: the variant's own name
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model asked for by the user: an alias or a GGUF path (None: the embedded default),
+    with an optional short name for `variant@name` and an optional mode."""
+
+    ref: str | None
+    name: str | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class CascadeSpec:
+    """Try `small` first; escalate to `large` when `escalate_when` says the answer is not
+    good enough: invalid (no valid answer), low-confidence (mean token log-probability below
+    `threshold`) or verifier (the small model, asked with `verifier`, rejects its answer)."""
+
+    small: str
+    large: str
+    escalate_when: str
+    threshold: float | None = None
+    calibrate: bool = False
+    verifier: str | None = None
+
+
+@dataclass(frozen=True)
+class RunModel:
+    """One model of a run: the short name in `variant@name`, its mode and its identity."""
+
+    name: str
+    mode: str
+    info: "ModelInfo"
 
 
 @dataclass(frozen=True)
@@ -47,6 +82,8 @@ class PromptSet:
     dataset: str | None = None
     model: str | None = None
     mode: str | None = None
+    models: tuple[ModelSpec, ...] = ()
+    cascade: CascadeSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +125,9 @@ class ModelInfo:
     name: str
     size_bytes: int
     quantization: str | None = None
+    architecture: str | None = None
+    parameters: int | None = None  # summed over the GGUF's tensor shapes
+    has_chat_template: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +139,7 @@ class Request:
     system: str | None
     params: GenerationParams
     seed: int
+    logprobs: bool = False  # also report the answer's mean token log-probability
 
     def messages(self) -> list[dict[str, str]]:
         msgs = [{"role": "system", "content": self.system}] if self.system else []
@@ -130,6 +171,7 @@ class BackendOutput:
     decode_s: float | None
     finish_reason: str | None = None
     prefix_tokens: int = 0  # prompt tokens served from a cached prefix, not evaluated
+    mean_logprob: float | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +211,7 @@ class Generation:
     repeat: int = 0
     cached: bool = False  # served from the generation cache: its energy was spent by an earlier run
     prefix_tokens: int = 0  # prompt tokens reused from the prefix cache (prefix-cache serving)
+    mean_logprob: float | None = None  # mean log-probability of the answer's tokens, when asked for
 
     def energy_split(self) -> tuple[float | None, float | None]:
         """(prefill J, decode J): the generation's energy shared in proportion to
@@ -220,6 +263,21 @@ class Projection:
 
 
 @dataclass(frozen=True)
+class CascadeInfo:
+    """What a cascade point is and does: its models and rule, how often it escalated, its
+    carbon per query relative to always using the large model."""
+
+    variant: str
+    small: str
+    large: str
+    rule: str
+    threshold: float | None
+    escalation_rate: float
+    gco2e_vs_large: float | None
+    calibrated_choice: bool = False  # the greenest threshold meeting --min-quality
+
+
+@dataclass(frozen=True)
 class VariantSummary:
     """Per-variant aggregates (means are per query)."""
 
@@ -243,6 +301,7 @@ class VariantSummary:
     projection: Projection = Projection()
     dropped_at: int | None = None  # racing: items evaluated when the variant was dropped
     prefix_tokens: float = 0.0  # prompt tokens per query served from the prefix cache
+    cascade: CascadeInfo | None = None  # set on cascade points
 
     @property
     def uncertain(self) -> bool:
@@ -328,6 +387,7 @@ class RunResult:
     price_in: float | None = None
     price_out: float | None = None
     strategy: str = "exhaustive"
+    models: tuple[RunModel, ...] = ()
     race_confidence: float = 0.95
     race_margin: float = 0.0
     other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt import units
+from greenprompt.models import parameter_label
 from greenprompt import document
 from greenprompt.document import energy_method
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
@@ -251,12 +252,51 @@ def print_report(result: RunResult, console: Console) -> None:
                           + "; ".join(f"{name} under {profile}" for profile, name in greenest.items()) + ".")
 
 
+def model_lines(result: RunResult) -> list[str]:
+    """One line per model: its name in the run, what it is (parameters, quantization,
+    architecture, file size, sha256) and its mode."""
+    models = result.models or ()
+    if not models:
+        m = result.model
+        return [f"Model: {m.name} ({m.quantization or 'unknown quantization'}, {m.size_bytes / 1e6:.0f} MB, "
+                f"sha256 {m.sha256[:12]}), {result.mode} mode"]
+    lines = []
+    for run_model in models:
+        m = run_model.info
+        lines.append(
+            f"Model {run_model.name}: {m.name} ({parameter_label(m.parameters)} {m.quantization or '?'}, "
+            f"{m.architecture or '?'}, {m.size_bytes / 1e6:.0f} MB, sha256 {m.sha256[:12]}), {run_model.mode} mode"
+        )
+    return lines
+
+
+def cascade_table(result: RunResult) -> Table | None:
+    """Each cascade point: its threshold, how often it escalated, its carbon against the large model."""
+    points = [v for v in result.variants if v.cascade is not None]
+    if not points:
+        return None
+    table = Table(
+        title="Cascades (cost counts the small attempt, the verifier and the escalated attempts; "
+        "✔ greenest threshold meeting --min-quality)",
+        title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+    )
+    for header in ("cascade", "rule", "escalated", "quality", "CO2e", "vs large"):
+        table.add_column(header, justify="left" if header in ("cascade", "rule") else "right", no_wrap=header != "cascade")
+    for v in points:
+        c = v.cascade
+        rule = c.rule if c.threshold is None else f"{c.rule} < {c.threshold:.3g}"
+        ratio = f"{c.gco2e_vs_large:.2f}×" if c.gco2e_vs_large is not None else "n/a"
+        table.add_row(f"{'✔ ' if c.calibrated_choice else ''}{v.name}", rule, f"{c.escalation_rate:.0%}",
+                      f"{v.quality:.3f}", units.carbon(v.gco2e), ratio,
+                      style="bold green" if c.calibrated_choice else None)
+    return table
+
+
 def _print_profile(result: RunResult, console: Console) -> None:
     m = result.model
     ds = result.dataset
     header = [
-        f"Model: {m.name} ({m.quantization or 'unknown quantization'}, {m.size_bytes / 1e6:.0f} MB, "
-        f"sha256 {m.sha256[:12]}), {result.mode} mode",
+        *model_lines(result),
         serving_line(result),
         f"Dataset: {ds.path} ({ds.n_items} items, target '{ds.target_column}'); scorer: {result.scorer}",
         _method_line(result),
@@ -265,6 +305,9 @@ def _print_profile(result: RunResult, console: Console) -> None:
     for line in header:
         console.print(Text(line, style="dim"))
     console.print(results_table(result))
+    cascades = cascade_table(result)
+    if cascades is not None:
+        console.print(cascades)
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
     for v in result.variants:
         if v.dropped_at is not None:

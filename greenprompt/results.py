@@ -8,20 +8,25 @@ gives the same report as the run that produced it, and can be re-scored without 
 from __future__ import annotations
 
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any, Sequence
 
 from greenprompt.analysis import Analysis, AnalysisOptions, analyze
 from greenprompt.carbon import gco2e
+from greenprompt.cascade import cascade_points, with_cascade_info
 from greenprompt.projection import payback
 from greenprompt.records import (
     CarbonIntensity,
+    CascadeSpec,
     DatasetInfo,
     EnergyModel,
     Footprint,
     Generation,
     GenerationParams,
     ModelInfo,
+    ModelSpec,
     PromptSet,
+    RunModel,
     RunResult,
     Span,
     Variant,
@@ -34,28 +39,38 @@ def make_header(
     started_at: str,
     prompt_set: PromptSet,
     dataset: DatasetInfo,
-    model: ModelInfo,
-    mode: str,
+    models: Sequence[RunModel],
     scorer: str,
     carbon: CarbonIntensity,
-    energy: EnergyModel,
+    energies: dict[str, EnergyModel],
     serving: str,
     analysis: AnalysisOptions,
 ) -> dict[str, Any]:
-    """Everything about a run except its generations, as plain JSON-able data."""
+    """Everything about a run except its generations, as plain JSON-able data. `model`,
+    `mode` and `energy` are the first model's, as in runs stored before several models."""
+    first = models[0]
     return {
         "run_id": run_id,
         "started_at": started_at,
         "prompt_set": asdict(prompt_set),
         "dataset": asdict(dataset),
-        "model": asdict(model),
-        "mode": mode,
+        "model": asdict(first.info),
+        "mode": first.mode,
+        "models": [{"name": m.name, "mode": m.mode, "info": asdict(m.info), "energy": asdict(energies[m.name])} for m in models],
         "scorer": scorer,
         "carbon": asdict(carbon),
-        "energy": asdict(energy),
+        "energy": asdict(energies[first.name]),
         "serving": serving,
         "analysis": asdict(analysis),
     }
+
+
+def models_from(header: dict[str, Any]) -> tuple[RunModel, ...]:
+    """The run's models; a run stored before several models had just `model` and `mode`."""
+    if "models" in header:
+        return tuple(RunModel(m["name"], m["mode"], ModelInfo(**m["info"])) for m in header["models"])
+    info = ModelInfo(**header["model"])
+    return (RunModel(Path(info.path).stem, header["mode"], info),)
 
 
 def prompt_set_from(data: dict[str, Any]) -> PromptSet:
@@ -63,7 +78,9 @@ def prompt_set_from(data: dict[str, Any]) -> PromptSet:
         Variant(**{**v, "params": GenerationParams(**{**v["params"], "stop": tuple(v["params"]["stop"])})})
         for v in data["variants"]
     )
-    return PromptSet(**{**data, "variants": variants})
+    models = tuple(ModelSpec(**m) for m in data.get("models") or ())
+    cascade = CascadeSpec(**data["cascade"]) if data.get("cascade") else None
+    return PromptSet(**{**data, "variants": variants, "models": models, "cascade": cascade})
 
 
 def analysis_options(header: dict[str, Any], **overrides: Any) -> AnalysisOptions:
@@ -75,12 +92,36 @@ def analysis_options(header: dict[str, Any], **overrides: Any) -> AnalysisOption
 def score_and_analyze(
     header: dict[str, Any], generations: Sequence[Generation], options: AnalysisOptions, scorer: str | None = None
 ) -> tuple[str, tuple[float, ...], Analysis]:
-    """Scores (a failed generation scores 0) and the analysis; `scorer` overrides the stored one."""
+    """Scores (a failed generation scores 0; a verifier call is not scored) and the analysis
+    of every point: each variant (on each model), and each cascade built from them.
+    `scorer` overrides the stored one."""
     spec = scorer or header["scorer"]
     score = get_scorer(spec)
-    scores = tuple(0.0 if g.error else score(g.output, g.target) for g in generations)
     names = [v["name"] for v in header["prompt_set"]["variants"]]
-    return spec, scores, analyze(names, generations, scores, options)
+    known = set(names)
+    scores = tuple(0.0 if g.error or g.variant not in known else score(g.output, g.target) for g in generations)
+    points = [(g, s) for g, s in zip(generations, scores) if g.variant in known]
+    measured = [g for g, _ in points]
+    cascade = header["prompt_set"].get("cascade")
+    derived: list = []
+    if cascade:
+        derived = cascade_points(CascadeSpec(**cascade), _bases(header), generations, score.valid)
+    derived_gens = [g for p in derived for g in p.generations]
+    analysis = analyze(
+        names + [p.name for p in derived],
+        measured + derived_gens,
+        [s for _, s in points] + [0.0 if g.error else score(g.output, g.target) for g in derived_gens],
+        options,
+        fit_generations=measured,
+    )
+    if derived:
+        analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, CascadeSpec(**cascade), options.min_quality))
+    return spec, scores, analysis
+
+
+def _bases(header: dict[str, Any]) -> list[str]:
+    """The prompt variants' own names, in order (without `@model`)."""
+    return list(dict.fromkeys(v.get("base") or v["name"] for v in header["prompt_set"]["variants"]))
 
 
 def footprint(
@@ -137,6 +178,7 @@ def build_result(
         prompt_set=prompt_set_from(header["prompt_set"]),
         dataset=DatasetInfo(**{**header["dataset"], "column_names": tuple(header["dataset"]["column_names"])}),
         model=ModelInfo(**header["model"]),
+        models=models_from(header),
         mode=header["mode"],
         scorer=spec,
         carbon=carbon,

@@ -7,9 +7,10 @@ import json
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from greenprompt.analysis import AnalysisOptions
+from greenprompt.cascade import LOW_CONFIDENCE, VERIFIER, VERIFY_SUFFIX, make_cascade, verifier_job
 from greenprompt.backends import check_mode
 from greenprompt.carbon import gco2e
 from greenprompt.errors import GreenPromptError
@@ -27,7 +28,9 @@ from greenprompt.records import (
     Measurement,
     PromptSet,
     Request,
+    RunModel,
     RunResult,
+    Variant,
 )
 from greenprompt.results import build_result, make_header, score_and_analyze
 from greenprompt.scoring import get_scorer
@@ -70,6 +73,10 @@ class CompareOptions(InputOptions):
     budget: int | None = None
     block: int | None = None
     serving: str = STANDALONE  # one profile, or several comma-separated to report side by side
+    cascade: str | None = None  # "small,large": overrides the prompt set's cascade
+    escalate_when: str | None = None
+    threshold: float | None = None
+    calibrate: bool = False
 
 
 def serving_profiles(serving: str) -> tuple[str, ...]:
@@ -105,18 +112,22 @@ def check_rendering(prompt_set: PromptSet, dataset: Dataset, n_ctx: int) -> None
                 )
 
 
-def plan(prompt_set: PromptSet, dataset: Dataset, mode: str, seed: int, repeats: int = 1) -> Iterator[Job]:
+def plan(
+    variants: Sequence[Variant], dataset: Dataset, mode: str, seed: int, repeats: int = 1, logprobs: bool = False
+) -> Iterator[Job]:
     """Yield every (item, repeat, variant) job in run order. Items are the outer loop and
     variants the inner one, so slow drifts of a shared machine affect every variant alike.
     Repeats of a sampled variant (temperature > 0) use seeds seed, seed+1, ..."""
-    renderer = Renderer(prompt_set.variants)
+    renderer = Renderer(variants)
     for index, item in enumerate(dataset.items):
-        rendered = {v.name: renderer.render(v, item) for v in prompt_set.variants}
+        rendered = {v.name: renderer.render(v, item) for v in variants}
         for repeat in range(repeats):
-            for variant in prompt_set.variants:
+            for variant in variants:
                 system, text = rendered[variant.name]
                 job_seed = seed + repeat if variant.params.temperature > 0 else seed
-                request = Request(mode=mode, text=text, system=system, params=variant.params, seed=job_seed)
+                request = Request(
+                    mode=mode, text=text, system=system, params=variant.params, seed=job_seed, logprobs=logprobs
+                )
                 yield Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target, repeat=repeat)
 
 
@@ -126,6 +137,8 @@ def cache_key(model_sha256: str, job: Job, serving: str) -> str:
     r = job.request
     p = r.params
     material = [model_sha256, r.mode, r.system, r.text, p.max_tokens, p.temperature, list(p.stop), r.seed, serving, job.repeat]
+    if r.logprobs:  # only then: keys of runs that never asked for log-probabilities stay as they were
+        material.append("logprobs")
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -154,6 +167,7 @@ def run_job(backend, meter: Meter, job: Job, intensity: CarbonIntensity) -> Gene
         wall_s=m.wall_s,
         cpu_s=m.cpu_s,
         prefix_tokens=out.prefix_tokens if out else 0,
+        mean_logprob=out.mean_logprob if out else None,
         prefill_s=out.prefill_s if out else None,
         decode_s=out.decode_s if out else None,
         energy_j=m.energy_j,
@@ -177,30 +191,41 @@ def _load_backend(model_path: str, options: CompareOptions):
 
 
 class _Model:
-    """The run's model, loaded on first use (a fully cached run never loads it) and then
-    shared by every serving profile. The load is metered once, by whoever loads it."""
+    """The model in memory: at most one at a time, loaded on first use (a fully cached run
+    never loads it) and kept while the same model is asked for again (e.g. by the next
+    serving profile). Each load is metered once, and claimed by the run it served."""
 
-    def __init__(self, factory, path: str, mode: str, options: CompareOptions, meter: Meter):
-        self.factory, self.path, self.mode, self.options, self.meter = factory, path, mode, options, meter
+    def __init__(self, factory, options: CompareOptions):
+        self.factory, self.options = factory, options
         self.backend = None
+        self.loaded: RunModel | None = None
         self.unclaimed_load: Measurement | None = None
 
-    def get(self):
-        if self.backend is None:
-            start = self.meter.start()
-            self.backend = self.factory(self.path, self.options)
-            self.unclaimed_load = self.meter.stop(start)
-            check_mode(self.backend, self.mode, self.path)
+    def get(self, model: RunModel, meter: Meter):
+        if self.loaded != model:
+            self.close()
+            start = meter.start()
+            self.backend = self.factory(model.info.path, self.options)
+            self.loaded = model
+            load = meter.stop(start)
+            self.unclaimed_load = load if self.unclaimed_load is None else _add(self.unclaimed_load, load)
+            check_mode(self.backend, model.mode, model.info.path)
         return self.backend
 
-    def claim_load(self) -> Measurement:
-        """The load measurement for the first caller's footprint; zero for later ones."""
+    def claim_load(self, method: str) -> Measurement:
+        """Load measurements not yet counted by any run; zero when there are none."""
         load, self.unclaimed_load = self.unclaimed_load, None
-        return load or Measurement(0.0, 0.0, 0.0, self.meter.method)
+        return load or Measurement(0.0, 0.0, 0.0, method)
 
     def close(self) -> None:
         if self.backend is not None:
             self.backend.close()
+        self.backend, self.loaded = None, None
+
+
+def _add(a: Measurement, b: Measurement) -> Measurement:
+    energy = None if a.energy_j is None or b.energy_j is None else a.energy_j + b.energy_j
+    return Measurement(a.wall_s + b.wall_s, a.cpu_s + b.cpu_s, energy, a.method)
 
 
 def shared_prefix(token_lists: list[list[int]]) -> list[int]:
@@ -218,25 +243,21 @@ def shared_prefix(token_lists: list[list[int]]) -> list[int]:
     return list(first[: max(n, 0)])
 
 
-def _fill_prefixes(backend, inputs, seed: int, meter: Meter) -> tuple[dict[str, int], Measurement]:
+def _fill_prefixes(backend, variants, inputs, mode: str, seed: int, meter: Meter) -> Measurement:
     """Prefix-cache serving: evaluate each variant's shared prompt prefix once, as a
-    deployment that caches it would; returns its length per variant and the metered cost."""
+    deployment that caches it would, and return the metered cost."""
     if not hasattr(backend, "fill_prefix"):
         raise GreenPromptError(f"--serving {PREFIX_CACHE}: this backend cannot cache a prompt prefix")
     tokens: dict[str, list[list[int]]] = {}
-    for job in plan(inputs.prompt_set, inputs.dataset, inputs.mode, seed):
+    for job in plan(variants, inputs.dataset, mode, seed):
         tokens.setdefault(job.variant, []).append(backend.prompt_tokens(job.request))
     start = meter.start()
-    lengths = {}
     for variant, lists in tokens.items():
-        prefix = shared_prefix(lists)
-        backend.fill_prefix(variant, prefix)
-        lengths[variant] = len(prefix)
-    return lengths, meter.stop(start)
+        backend.fill_prefix(variant, shared_prefix(lists))
+    return meter.stop(start)
 
 
 def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
-    names = [v.name for v in prompt_set.variants]
     serving_profiles(options.serving)
     checks = [
         (options.threads is None or options.threads >= 1, f"--threads must be at least 1, got {options.threads}"),
@@ -253,10 +274,6 @@ def _validate(options: CompareOptions, prompt_set: PromptSet) -> None:
         (0 <= options.race_margin < 1, f"--race-margin must be between 0 and 1 (a quality difference), got {options.race_margin}"),
         (options.budget is None or options.budget >= 1, f"--budget must be at least 1 generation, got {options.budget}"),
         (options.block is None or options.block >= 2, f"--block must be at least 2 items, got {options.block}"),
-        (
-            options.baseline is None or options.baseline in names,
-            f"--baseline {options.baseline}: no such variant; variants: {', '.join(names)}",
-        ),
     ]
     for ok, message in checks:
         if not ok:
@@ -285,13 +302,27 @@ def race_block(options: CompareOptions, n_items: int) -> int:
     return options.block or max(5, n_items // 10)
 
 
+def expand_variants(prompt_set: PromptSet, models: Sequence[RunModel]) -> PromptSet:
+    """With several models each (variant, model) pair is a point of its own, `variant@model`."""
+    if len(models) < 2:
+        return prompt_set
+    variants = tuple(
+        replace(v, name=f"{v.name}@{m.name}", model=m.name, base=v.name) for m in models for v in prompt_set.variants
+    )
+    return replace(prompt_set, variants=variants)
+
+
+def _model_variants(prompt_set: PromptSet, model: RunModel) -> tuple[Variant, ...]:
+    return tuple(v for v in prompt_set.variants if v.model in (None, model.name))
+
+
 def compare(
     options: CompareOptions,
     progress: ProgressFn | None = None,
     backend_factory: Callable[[str, CompareOptions], object] = _load_backend,
     prompt_set: PromptSet | None = None,
 ) -> RunResult:
-    """Run every variant over the dataset through the model, metered, scored and analysed.
+    """Run every variant over the dataset through each model, metered, scored and analysed.
 
     Every generation is stored as it finishes; a request already in the store is served
     from it (flagged `cached`) unless `no_cache`; `resume` continues a stored run. Raises
@@ -300,31 +331,57 @@ def compare(
     given, is used instead of reading `options.prompts` (e.g. one inline in an experiment file).
     """
     prompt_set = prompt_set or load_prompt_set(options.prompts)
+    if options.cascade:
+        prompt_set = replace(prompt_set, cascade=make_cascade(
+            options.cascade, options.escalate_when, options.threshold, options.calibrate,
+            prompt_set.cascade.verifier if prompt_set.cascade else None,
+        ))
     _validate(options, prompt_set)
     inputs = resolve_inputs(options, prompt_set=prompt_set)
+    inputs = replace(inputs, prompt_set=expand_variants(inputs.prompt_set, inputs.models))
+    _validate_points(options, inputs)
     scorer = get_scorer(options.scorer or prompt_set.scorer or DEFAULT_SCORER).spec
     check_rendering(prompt_set, inputs.dataset, options.n_ctx)
     profiles = serving_profiles(options.serving)
     if options.resume and len(profiles) > 1:
         raise GreenPromptError("--resume continues one stored run: give the --serving profile of that run only")
-    meter = make_meter(inputs.model.size_bytes)
-    model = _Model(backend_factory, inputs.model.path, inputs.mode, options, meter)
+    meters = {m.name: make_meter(m.info.size_bytes) for m in inputs.models}
+    holder = _Model(backend_factory, options)
     results: list[RunResult] = []
     try:
         with RunStore(default_store_path(options.store)) as store:
             for i, serving in enumerate(profiles):
                 # one progress bar over every profile's jobs
                 step = progress and (lambda g, done, total, i=i: progress(g, i * total + done, len(profiles) * total))
-                result = _start_or_resume(options, inputs, prompt_set, scorer, serving, store, meter, model, step)
+                result = _start_or_resume(options, inputs, scorer, serving, store, meters, holder, step)
                 results.append(result)
                 if result.interrupted:
                     break
     finally:
-        model.close()
+        holder.close()
     return replace(results[0], other_servings=tuple(results[1:]))
 
 
-def _start_or_resume(options, inputs, prompt_set, scorer, serving, store, meter, model, progress) -> RunResult:
+def _validate_points(options: CompareOptions, inputs) -> None:
+    names = [v.name for v in inputs.prompt_set.variants]
+    if options.baseline is not None and options.baseline not in names:
+        raise GreenPromptError(f"--baseline {options.baseline}: no such variant; variants: {', '.join(names)}")
+    if inputs.prompt_set.cascade is not None and options.strategy == RACE:
+        raise GreenPromptError("--strategy race cannot be combined with a cascade: a cascade needs every variant on both models")
+
+
+def _n_jobs(inputs, repeats: int) -> int:
+    """Every planned generation, verifier calls included."""
+    cascade = inputs.prompt_set.cascade
+    total = 0
+    for model in inputs.models:
+        n = len(inputs.dataset.items) * repeats * len(_model_variants(inputs.prompt_set, model))
+        verifies = cascade is not None and cascade.escalate_when == VERIFIER and cascade.small == model.name
+        total += 2 * n if verifies else n
+    return total
+
+
+def _start_or_resume(options, inputs, scorer, serving, store, meters, holder, progress) -> RunResult:
     if options.resume:
         stored = store.load_run(options.resume)
         if stored.row.status == RUNNING:
@@ -336,73 +393,101 @@ def _start_or_resume(options, inputs, prompt_set, scorer, serving, store, meter,
         run_id = f"{datetime.now(timezone.utc):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
         started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         header = make_header(
-            run_id, started_at, prompt_set, inputs.dataset.info(), inputs.model, inputs.mode, scorer,
-            inputs.intensity, meter.describe(), serving, _analysis_options(options),
+            run_id, started_at, inputs.prompt_set, inputs.dataset.info(), inputs.models, scorer,
+            inputs.intensity, {m.name: meters[m.name].describe() for m in inputs.models}, serving,
+            _analysis_options(options),
         )
         segments, prior = [], {}
-        store.create_run(run_id, header, len(inputs.dataset.items) * options.repeats * len(prompt_set.variants))
-    return _run(options, inputs, header, segments, prior, store, meter, progress, model)
+        store.create_run(run_id, header, _n_jobs(inputs, options.repeats))
+    return _run(options, inputs, header, segments, prior, store, meters, progress, holder)
 
 
-def _run(options, inputs, header, segments, prior, store: RunStore, meter: Meter, progress, model: _Model) -> RunResult:
-    """Execute the jobs a run still lacks, then build its result from all of its records."""
+def _run(options, inputs, header, segments, prior, store: RunStore, meters, progress, holder: _Model) -> RunResult:
+    """Execute the jobs a run still lacks, model by model, then build its result from all
+    of its records. Job numbers follow the plan (each model's jobs, then its verifier
+    calls), so a resumed run finds every stored generation in its place."""
     run_id = header["run_id"]
-    n_jobs = len(inputs.dataset.items) * options.repeats * len(inputs.prompt_set.variants)
+    n_jobs = _n_jobs(inputs, options.repeats)
     intensity = CarbonIntensity(**header["carbon"])
     by_seq = {seq: gen for seq, (_, gen) in prior.items()}
     racing = options.strategy == RACE
     block = race_block(options, len(inputs.dataset.items))
-    names = [v.name for v in inputs.prompt_set.variants]
     scorer = get_scorer(header["scorer"])
+    cascade = inputs.prompt_set.cascade
     dropped: dict[str, str] = {}
-    last_index = 0
     prefix_cache = header["serving"] == PREFIX_CACHE
-    prefixes: dict[str, int] | None = None
-    prefix_fill = Measurement(0.0, 0.0, 0.0, meter.method)
-    run_start = meter.start()
+    # the run's own span is metered with the largest model's meter (memory power follows size)
+    run_meter = meters[max(inputs.models, key=lambda m: m.info.size_bytes).name]
+    prefix_fill = Measurement(0.0, 0.0, 0.0, run_meter.method)
+    run_start = run_meter.start()
     fresh: list[Generation] = []  # generated by this process
     interrupted = False
+    filled: set[str] = set()
+
+    def obtain(seq: int, job: Job, model: RunModel) -> Generation:
+        """The generation for job `seq`: stored by an earlier process, cached, or run now."""
+        nonlocal prefix_fill
+        key = cache_key(model.info.sha256, job, header["serving"])
+        if seq in prior:
+            if prior[seq][0] != key:
+                raise GreenPromptError(
+                    f"--resume {run_id}: job {seq + 1} ({job.variant}, item {job.item_id}) differs from the stored run; "
+                    "resume with the same prompt set, dataset, models and options"
+                )
+            return prior[seq][1]
+        hit = None if options.no_cache else store.cached(key)
+        if hit is not None and not (job.request.logprobs and hit.mean_logprob is None):
+            gen = from_cache(hit, job)
+        else:
+            meter = meters[model.name]
+            backend = holder.get(model, meter)
+            if prefix_cache:
+                if model.name not in filled:
+                    fill = _fill_prefixes(backend, _model_variants(inputs.prompt_set, model), inputs, model.mode, options.seed, meter)
+                    prefix_fill = _add(prefix_fill, fill)
+                    filled.add(model.name)
+                # outside the metered window: a deployment keeps the prefix resident
+                backend.use_prefix(job.variant.removesuffix(VERIFY_SUFFIX))
+            gen = run_job(backend, meter, job, intensity)
+            fresh.append(gen)
+        store.add_generation(run_id, seq, key, gen)
+        by_seq[seq] = gen
+        if progress:
+            progress(gen, len(by_seq), n_jobs)
+        return gen
+
     try:
-        jobs = plan(inputs.prompt_set, inputs.dataset, inputs.mode, options.seed, options.repeats)
-        for seq, job in enumerate(jobs):
-            if racing and job.index != last_index:
-                last_index = job.index
-                if job.index % block == 0:
-                    dropped.update(_race_check(names, dropped, by_seq, scorer, options))
-            if job.variant in dropped:
-                continue
-            if options.budget is not None and len(by_seq) >= options.budget:
-                break
-            key = cache_key(inputs.model.sha256, job, header["serving"])
-            if seq in prior:
-                if prior[seq][0] != key:
-                    raise GreenPromptError(
-                        f"--resume {run_id}: job {seq + 1} ({job.variant}, item {job.item_id}) differs from the stored run; "
-                        "resume with the same prompt set, dataset, model and options"
-                    )
-                continue
-            hit = None if options.no_cache else store.cached(key)
-            if hit is not None:
-                gen = from_cache(hit, job)
-            else:
-                backend = model.get()
-                if prefix_cache:
-                    if prefixes is None:
-                        prefixes, prefix_fill = _fill_prefixes(backend, inputs, options.seed, meter)
-                    backend.use_prefix(job.variant)  # outside the metered window: a deployment keeps it resident
-                gen = run_job(backend, meter, job, intensity)
-                fresh.append(gen)
-            store.add_generation(run_id, seq, key, gen)
-            by_seq[seq] = gen
-            if progress:
-                progress(gen, seq + 1, n_jobs)
+        base = 0
+        for model in inputs.models:
+            variants = _model_variants(inputs.prompt_set, model)
+            names = [v.name for v in variants]
+            n_model = len(inputs.dataset.items) * options.repeats * len(variants)
+            verifies = cascade is not None and cascade.escalate_when == VERIFIER and cascade.small == model.name
+            logprobs = cascade is not None and cascade.escalate_when == LOW_CONFIDENCE and cascade.small == model.name
+            last_index = 0
+            jobs = plan(variants, inputs.dataset, model.mode, options.seed, options.repeats, logprobs)
+            for local, job in enumerate(jobs):
+                if racing and job.index != last_index:
+                    last_index = job.index
+                    if job.index % block == 0:
+                        dropped.update(_race_check(names, dropped, by_seq, scorer, options))
+                if job.variant in dropped:
+                    continue
+                if options.budget is not None and len(by_seq) >= options.budget:
+                    break
+                gen = obtain(base + local, job, model)
+                if verifies:
+                    obtain(base + n_model + local, verifier_job(job, gen.output, cascade), model)
+            base += 2 * n_model if verifies else n_model
+            if len(inputs.models) > 1:
+                holder.close()  # one model in memory at a time
     except KeyboardInterrupt:
         interrupted = True
 
     generations = [by_seq[s] for s in sorted(by_seq)]
     analysis_options = _analysis_options(options)
     spec, scores, analysis = score_and_analyze(header, generations, analysis_options)
-    segment = _segment(meter.stop(run_start), model.claim_load(), prefix_fill, fresh)
+    segment = _segment(run_meter.stop(run_start), holder.claim_load(run_meter.method), prefix_fill, fresh)
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (racing or options.budget is not None or len(generations) == n_jobs)
     store.finish_run(run_id, FINISHED if complete else INTERRUPTED, segment)

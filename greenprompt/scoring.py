@@ -17,11 +17,18 @@ from greenprompt.errors import GreenPromptError
 ScoreFn = Callable[[str, str], float]
 
 
+def _answered(output: str) -> bool:
+    return bool(output.strip())
+
+
 @dataclass(frozen=True)
 class Scorer:
     spec: str
     fn: ScoreFn
     description: str
+    # whether the output holds an answer this scorer can read (a label word, a number...),
+    # whatever the target: the `invalid` cascade rule escalates when it does not
+    valid: Callable[[str], bool] = _answered
 
     def __call__(self, output: str, target: str | None) -> float:
         if target is None:
@@ -57,8 +64,8 @@ def get_scorer(spec: str) -> Scorer:
     factory, takes_argument = _REGISTRY[name]
     if sep and not takes_argument:
         raise GreenPromptError(f"scorer '{name}' takes no argument, got '{spec}'")
-    fn, description = factory(argument if sep else None)
-    return Scorer(spec=spec, fn=fn, description=description)
+    fn, description, *valid = factory(argument if sep else None)
+    return Scorer(spec=spec, fn=fn, description=description, valid=valid[0] if valid else _answered)
 
 
 def _norm(text: str) -> str:
@@ -93,7 +100,11 @@ def _regex(pattern: str | None):
         # With a capture group the captured answer must be the target; without, a match is a pass.
         return m.group(1).strip().casefold() == target.strip().casefold() if rx.groups else True
 
-    return score, f"regex {pattern!r} matches (first group equals the target when the pattern has one)"
+    return (
+        score,
+        f"regex {pattern!r} matches (first group equals the target when the pattern has one)",
+        lambda out: rx.search(out) is not None,
+    )
 
 
 def parse_choice_map(argument: str | None) -> dict[str, str]:
@@ -124,8 +135,10 @@ def first_choice(output: str, words: dict[str, str]) -> str | None:
 def _choice(argument: str | None):
     words = parse_choice_map(argument)
     return (
-        lambda out, target: first_choice(out, words) == target.strip()
-    ), "the first label word in the output names the target label"
+        (lambda out, target: first_choice(out, words) == target.strip()),
+        "the first label word in the output names the target label",
+        lambda out: first_choice(out, words) is not None,
+    )
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
@@ -149,7 +162,11 @@ def _numeric(argument: str | None):
         got, want = first_number(out), first_number(target)
         return got is not None and want is not None and abs(got - want) <= tolerance
 
-    return score, f"first number in the output equals the target (tolerance {tolerance:g})"
+    return (
+        score,
+        f"first number in the output equals the target (tolerance {tolerance:g})",
+        lambda out: first_number(out) is not None,
+    )
 
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")

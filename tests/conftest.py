@@ -21,6 +21,10 @@ def _hashed_home(tmp_path_factory):
     previous = os.environ.get("GREENPROMPT_HOME")
     os.environ["GREENPROMPT_HOME"] = str(home)
     resolve_model()
+    from greenprompt.model_aliases import ALIASES, is_installed
+
+    if is_installed(ALIASES["gemma3-270m"]):
+        resolve_model("gemma3-270m")  # assembles it once (outside any home) and hashes it here
     yield home
     if previous is None:
         os.environ.pop("GREENPROMPT_HOME")

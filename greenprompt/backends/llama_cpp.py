@@ -19,6 +19,37 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 2) // 2)
 
 
+class LogprobRecorder:
+    """A logits processor that records the log-probability of each generated token, without
+    `logits_all` (which would compute logits for every prompt token and change the energy).
+
+    llama.cpp hands it the logits of the next token before sampling. Greedy decoding picks
+    the most likely token, so its log-probability is known at once; when sampling, the
+    token drawn is read from the input ids at the next step (the last token's is lost)."""
+
+    def __init__(self, greedy: bool):
+        self.greedy = greedy
+        self.logprobs: list[float] = []
+        self._previous = None  # (logits, log-sum-exp) of the previous step, when sampling
+
+    def __call__(self, input_ids, logits):
+        import numpy as np
+
+        top = float(logits.max())
+        lse = top + float(np.log(np.exp(logits - top).sum()))
+        if self.greedy:
+            self.logprobs.append(top - lse)
+        else:
+            if self._previous is not None and len(input_ids):
+                prev_logits, prev_lse = self._previous
+                self.logprobs.append(float(prev_logits[input_ids[-1]]) - prev_lse)
+            self._previous = (logits.copy(), lse)
+        return logits
+
+    def mean(self) -> float | None:
+        return sum(self.logprobs) / len(self.logprobs) if self.logprobs else None
+
+
 class LlamaCppBackend:
     """One loaded GGUF model, reused for every request of a run.
 
@@ -29,18 +60,14 @@ class LlamaCppBackend:
 
     def __init__(self, model_path: str, n_ctx: int = 2048, threads: int | None = None, seed: int = 0):
         import llama_cpp
+        from llama_cpp._utils import suppress_stdout_stderr
 
         self._llama_cpp = llama_cpp
         try:
-            self.llm = llama_cpp.Llama(
-                model_path=model_path,
-                n_ctx=n_ctx,
-                n_threads=threads or default_threads(),
-                # Prefill is one large batch: every core helps and nothing spins.
-                n_threads_batch=max(threads or 1, os.cpu_count() or 1),
-                seed=seed,
-                verbose=False,
-            )
+            # llama.cpp prints some notes (e.g. about Gemma's sliding-window cache) straight to
+            # stderr whatever the log level; a load failure still raises and is reported below.
+            with suppress_stdout_stderr(disable=False):
+                self.llm = self._load(llama_cpp, model_path, n_ctx, threads, seed)
         except (ValueError, RuntimeError) as e:
             raise GreenPromptError(f"{model_path}: llama.cpp cannot load this model ({e}); is the file complete?") from None
         self.metadata: Mapping[str, str] = dict(self.llm.metadata)
@@ -51,6 +78,18 @@ class LlamaCppBackend:
         self._formatter = None
         self._prefixes: dict[str, tuple[tuple[int, ...], bytes]] = {}
         self._prefix_armed = 0  # prefix tokens the next generate() may reuse
+
+    @staticmethod
+    def _load(llama_cpp, model_path: str, n_ctx: int, threads: int | None, seed: int):
+        return llama_cpp.Llama(
+            model_path=model_path,
+            n_ctx=n_ctx,
+            n_threads=threads or default_threads(),
+            # Prefill is one large batch: every core helps and nothing spins.
+            n_threads_batch=max(threads or 1, os.cpu_count() or 1),
+            seed=seed,
+            verbose=False,
+        )
 
     def fill_prefix(self, key: str, tokens: Sequence[int]) -> None:
         """Evaluate a shared prompt prefix once and keep its KV cache under `key`."""
@@ -94,6 +133,10 @@ class LlamaCppBackend:
             stop=list(request.params.stop),
             seed=request.seed,
         )
+        recorder = None
+        if request.logprobs:
+            recorder = LogprobRecorder(greedy=request.params.temperature == 0)
+            kwargs["logits_processor"] = self._llama_cpp.LogitsProcessorList([recorder])
         if request.mode == CHAT:
             out = llm.create_chat_completion(messages=request.messages(), **kwargs)
             choice = out["choices"][0]
@@ -112,6 +155,7 @@ class LlamaCppBackend:
             decode_s=perf.t_eval_ms / 1000.0,
             finish_reason=choice.get("finish_reason"),
             prefix_tokens=reused,
+            mean_logprob=recorder.mean() if recorder else None,
         )
 
     def count_prompt_tokens(self, request: Request) -> int:
