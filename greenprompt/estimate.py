@@ -100,7 +100,7 @@ def estimate(options: EstimateOptions) -> Estimate:
             f"no completion length for variant(s) {', '.join(missing)}: they are not in {calibration.source}; "
             "pass --completion-tokens N as a guess"
         )
-    jobs = plan(prompt_set, dataset, mode, options.seed)
+    jobs = plan(prompt_set.variants, dataset, mode, options.seed)
 
     backend = LlamaCppBackend(model.path, n_ctx=options.n_ctx)
     try:

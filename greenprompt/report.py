@@ -40,19 +40,20 @@ def _pct_halfwidth(value: float | None, ci: tuple[float, float] | None) -> str:
     return f" ±{max(value - ci[0], ci[1] - value) / abs(value) * 100:.2g}%"
 
 
+def _table(title: str, caption: str | None = None) -> Table:
+    """The report's table style: a title on the left, a rule under the header, no frame."""
+    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                 caption=caption, caption_justify="left")
+
+
 def results_table(result: RunResult) -> Table:
     """Ranked variants with their intervals; the error column appears only when needed."""
     show_errors = any(v.errors for v in result.variants)
     show_stats = any(v.stats for v in result.variants)
-    table = Table(
-        title="Variants ranked on quality vs carbon (rank 1 = Pareto frontier)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-        caption="★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5) "
+    table = _table(
+        "Variants ranked on quality vs carbon (rank 1 = Pareto frontier)",
+        "★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5) "
         "✂ dropped by racing; means per query",
-        caption_justify="left",
     )
     width = min(max(len(v.name) for v in result.variants), 24)
     level = f"{result.ci_level * 100:g}% CI"
@@ -143,7 +144,7 @@ def energy_model_line(result: RunResult) -> str:
 def projection_table(result: RunResult) -> Table | None:
     if result.volume_per_day is None and result.price_in is None and result.price_out is None:
         return None
-    table = Table(title="Projection", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = _table("Projection")
     table.add_column("variant")
     if result.volume_per_day is not None:
         table.add_column(f"kWh/year at {result.volume_per_day:,.0f}/day", justify="right")
@@ -202,13 +203,7 @@ def serving_line(result: RunResult) -> str:
 
 def serving_table(result: RunResult) -> Table:
     """Each variant's energy per query under every serving profile, side by side."""
-    table = Table(
-        title="Energy per query by serving profile (★ on that profile's frontier, ▼ greenest)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        collapse_padding=True,
-    )
+    table = _table("Energy per query by serving profile (★ on that profile's frontier, ▼ greenest)")
     table.add_column("variant")
     for r in result.profiles:
         table.add_column(r.serving, justify="right", no_wrap=True)
@@ -275,10 +270,9 @@ def cascade_table(result: RunResult) -> Table | None:
     points = [v for v in result.variants if v.cascade is not None]
     if not points:
         return None
-    table = Table(
-        title="Cascades (cost counts the small attempt, the verifier and the escalated attempts; "
-        "✔ greenest threshold meeting --min-quality)",
-        title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+    table = _table(
+        "Cascades (cost counts the small attempt, the verifier and the escalated attempts; "
+        "✔ greenest threshold meeting --min-quality)"
     )
     for header in ("cascade", "rule", "escalated", "quality", "CO2e", "vs large"):
         table.add_column(header, justify="left" if header in ("cascade", "rule") else "right", no_wrap=header != "cascade")
@@ -293,7 +287,6 @@ def cascade_table(result: RunResult) -> Table | None:
 
 
 def _print_profile(result: RunResult, console: Console) -> None:
-    m = result.model
     ds = result.dataset
     header = [
         *model_lines(result),
@@ -393,7 +386,7 @@ def print_estimate(est, console: Console) -> None:
         style="dim",
     ))
     console.print(Text(f"Carbon: {est.carbon.g_per_kwh:g} gCO2e/kWh ({est.carbon.source}), PUE {est.carbon.pue:g}", style="dim"))
-    table = Table(title="Estimated per query (predicted, not measured)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = _table("Estimated per query (predicted, not measured)")
     for header, justify in (("variant", "left"), ("tok in", "right"), ("tok out", "right"), ("tok out from", "left"),
                             ("energy", "right"), ("CO2e", "right")):
         table.add_column(header, justify=justify)
