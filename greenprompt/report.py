@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -55,7 +56,7 @@ def results_table(result: RunResult) -> Table:
         "★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5) "
         "✂ dropped by racing; means per query",
     )
-    width = min(max(len(v.name) for v in result.variants), 24)
+    width = min(max(len(v.name) for v in result.variants), 30)
     level = f"{result.ci_level * 100:g}% CI"
     table.add_column("rank", justify="right")
     table.add_column("", no_wrap=True, min_width=1)
@@ -75,7 +76,7 @@ def results_table(result: RunResult) -> Table:
                              ("✂", v.dropped_at is not None))
             if on
         )
-        cells = [str(v.pareto_rank), marks, v.name, f"{v.quality:.3f}"]
+        cells = [str(v.pareto_rank), marks, escape(v.name), f"{v.quality:.3f}"]
         if show_stats:
             q = v.stats.quality_ci if v.stats else None
             cells += [f"{q[0]:.2f}–{q[1]:.2f}" if q else "", f"{v.stats.p_frontier:.2f}" if v.stats else ""]
@@ -153,7 +154,7 @@ def projection_table(result: RunResult) -> Table | None:
         table.add_column("cost per 1k queries", justify="right")
     for v in result.variants:
         p = v.projection
-        cells = [v.name]
+        cells = [escape(v.name)]
         if result.volume_per_day is not None:
             cells += [f"{p.annual_kwh:.3g}" if p.annual_kwh is not None else "n/a",
                       f"{p.annual_kgco2e:.3g}" if p.annual_kgco2e is not None else "n/a"]
@@ -214,7 +215,7 @@ def serving_table(result: RunResult) -> Table:
     by_profile = [{v.name: v for v in r.variants} for r in result.profiles]
     greenest = [document.greenest(r) for r in result.profiles]
     for v in result.variants:
-        cells = [v.name]
+        cells = [escape(v.name)]
         for r, summaries, green in zip(result.profiles, by_profile, greenest):
             s = summaries.get(v.name)
             marks = ("★" if s and s.on_frontier else "") + ("▼" if v.name == green else "")
@@ -280,7 +281,7 @@ def cascade_table(result: RunResult) -> Table | None:
         c = v.cascade
         rule = c.rule if c.threshold is None else f"{c.rule} < {c.threshold:.3g}"
         ratio = f"{c.gco2e_vs_large:.2f}×" if c.gco2e_vs_large is not None else "n/a"
-        table.add_row(f"{'✔ ' if c.calibrated_choice else ''}{v.name}", rule, f"{c.escalation_rate:.0%}",
+        table.add_row(f"{'✔ ' if c.calibrated_choice else ''}{escape(v.name)}", rule, f"{c.escalation_rate:.0%}",
                       f"{v.quality:.3f}", units.carbon(v.gco2e), ratio,
                       style="bold green" if c.calibrated_choice else None)
     return table
@@ -320,7 +321,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
     if result.min_quality is not None:
         if result.recommended:
             console.print(
-                f"Enough is enough: the greenest variant with quality ≥ {result.min_quality:g} is [bold]{result.recommended}[/]."
+                f"Enough is enough: the greenest variant with quality ≥ {result.min_quality:g} is [bold]{escape(result.recommended)}[/]."
             )
         else:
             console.print(f"Enough is enough: no variant reaches quality ≥ {result.min_quality:g}.")
@@ -391,7 +392,7 @@ def print_estimate(est, console: Console) -> None:
                             ("energy", "right"), ("CO2e", "right")):
         table.add_column(header, justify=justify)
     for v in est.variants:
-        table.add_row(v.name, f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
+        table.add_row(escape(v.name), f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
                       "stored run" if v.completion_source == "run" else "your guess",
                       units.energy(v.energy_j), units.carbon(v.gco2e))
     console.print(table)

@@ -208,3 +208,18 @@ def test_aliases_are_installed_for_the_tests():
     # the dev extra installs both packaged models; without them the real two-model tests could not run
     assert all(locate(name).is_file() for name in ALIASES)
     assert json.dumps(sorted(ALIASES)) == json.dumps([LARGE, SMALL])
+
+
+def test_the_report_shows_models_and_cascades(task):
+    from rich.console import Console
+
+    from greenprompt.report import print_report
+
+    result = compare(CompareOptions(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
+                                    calibrate=True, min_quality=0.9, bootstrap=0), backend_factory=ModelFakes())
+    console = Console(record=True, width=200)
+    print_report(result, console)
+    text = console.export_text()
+    assert f"Model {SMALL}:" in text and "135M Q4_1" in text and "268M Q4_K_M" in text and "completion mode" in text
+    # names with brackets are printed as they are, not taken for markup
+    assert f"✔ plain@{SMALL}>{LARGE}[lp<-0.1]" in text and "escalated" in text

@@ -87,10 +87,13 @@ def test_identical_rerun_is_served_from_the_cache():
 
 
 def _generations_in(store, run_id=None):
-    with sqlite3.connect(store) as db:
-        if run_id:
-            return db.execute("SELECT COUNT(*) FROM generations WHERE run_id = ?", (run_id,)).fetchone()[0]
-        return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+    try:
+        with sqlite3.connect(store) as db:
+            if run_id:
+                return db.execute("SELECT COUNT(*) FROM generations WHERE run_id = ?", (run_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+    except sqlite3.OperationalError:  # the other process has created the file but not its tables yet
+        return 0
 
 
 def _start(store, *args, env=None):
