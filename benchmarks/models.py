@@ -48,9 +48,17 @@ def main() -> None:
                                            for v in result.variants if v.on_frontier))
             for variant in ("one-word", "few-shot", "question"):
                 small, large = by[f"{variant}@{SMALL}"], by[f"{variant}@{LARGE}"]
-                print(f"    {variant:>9}: {SMALL} {small.energy_j:.3f} J/query (quality {small.quality:.3f}), "
-                      f"{LARGE} {large.energy_j:.3f} J/query (quality {large.quality:.3f}); "
+                print(f"    {variant:>9}: {SMALL} {small.energy_j:.3f} J/query (quality {small.quality:.3f}, "
+                      f"{small.prompt_tokens:.0f}+{small.completion_tokens:.1f} tokens), "
+                      f"{LARGE} {large.energy_j:.3f} J/query (quality {large.quality:.3f}, "
+                      f"{large.prompt_tokens:.0f}+{large.completion_tokens:.1f} tokens); "
                       f"energy ratio {LARGE}/{SMALL} {large.energy_j / small.energy_j:.2f}")
+            for model in (SMALL, LARGE):
+                gens = [g for g in result.generations if g.variant.endswith("@" + model) and g.prefill_s is not None]
+                splits = [g.energy_split() for g in gens]
+                prefill = sum(p for p, _ in splits) / sum(g.prompt_tokens for g in gens)
+                decode = sum(d for _, d in splits) / max(1, sum(g.completion_tokens for g in gens))
+                print(f"    {model}: {prefill * 1e3:.1f} mJ per prompt token, {decode * 1e3:.1f} mJ per generated token")
             cascades = [v for v in result.variants if v.cascade is not None]
             for v in cascades:
                 c = v.cascade
