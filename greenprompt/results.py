@@ -102,10 +102,9 @@ def score_and_analyze(
     scores = tuple(0.0 if g.error or g.variant not in known else score(g.output, g.target) for g in generations)
     points = [(g, s) for g, s in zip(generations, scores) if g.variant in known]
     measured = [g for g, _ in points]
-    cascade = header["prompt_set"].get("cascade")
-    derived: list = []
-    if cascade:
-        derived = cascade_points(CascadeSpec(**cascade), _bases(header), generations, score.valid)
+    stored_cascade = header["prompt_set"].get("cascade")
+    cascade = CascadeSpec(**stored_cascade) if stored_cascade else None
+    derived = cascade_points(cascade, _bases(header), generations, score.valid) if cascade else []
     derived_gens = [g for p in derived for g in p.generations]
     analysis = analyze(
         names + [p.name for p in derived],
@@ -115,7 +114,7 @@ def score_and_analyze(
         fit_generations=measured,
     )
     if derived:
-        analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, CascadeSpec(**cascade), options.min_quality))
+        analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, cascade, options.min_quality))
     return spec, scores, analysis
 
 
