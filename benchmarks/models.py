@@ -32,11 +32,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200, help="SST-2 rows (the bundled example uses all of its rows)")
     args = parser.parse_args()
 
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, dataset, scorer, limited in CASES:
-            result = compare(CompareOptions(
+            result = compare(Config(
                 prompts=str(PROMPTS), dataset=str(dataset), scorer=scorer, limit=args.rows if limited else None,
                 models=(SMALL, LARGE), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence", calibrate=True,
                 no_cache=True, bootstrap=500, store=str(Path(tmp) / "runs.db"),

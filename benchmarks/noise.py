@@ -24,9 +24,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50)
     args = parser.parse_args()
 
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
-    options = CompareOptions(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=0)
+    options = Config(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=0)
     energy: dict[str, list[float]] = {}
     frontiers = []
     method = None

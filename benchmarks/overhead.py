@@ -46,9 +46,10 @@ INFERENCE_S = []  # wall time inside the backend call, per greenprompt generatio
 
 
 def with_greenprompt(rows_file: Path, store: Path) -> list[str]:
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
-    result = compare(CompareOptions(prompts=str(PROMPTS), dataset=str(rows_file), store=str(store), no_cache=True))
+    result = compare(Config(prompts=str(PROMPTS), dataset=str(rows_file), store=str(store), no_cache=True))
     INFERENCE_S.extend(g.wall_s for g in result.generations)
     LOAD_S.append(result.footprint.model_load.wall_s)
     return [g.output for g in result.generations]
@@ -64,14 +65,14 @@ def main() -> None:
 
     import llama_cpp
 
-    from greenprompt.backends.llama_cpp import default_threads
-    from greenprompt.models import default_model_path
-    from greenprompt.prompts import load_prompt_set
+    from greenprompt.engine.backends.llama_cpp import default_threads
+    from greenprompt.inputs.gguf import default_model_path
+    from greenprompt.inputs.prompt_sets import load_prompt_set
 
     # Warm the imports greenprompt needs, so neither side pays a one-off import cost.
     import datasets  # noqa: F401
     import codecarbon  # noqa: F401
-    from greenprompt.tokens import count_cl100k
+    from greenprompt.inputs.tokens import count_cl100k
 
     count_cl100k("warm up")
 

@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--margins", default="0,0.02,0.05", help="--race-margin values to try")
     args = parser.parse_args()
 
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
     def summary(result):
         gens = len(result.generations)
@@ -39,13 +40,13 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         base = dict(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=1000, store=str(Path(tmp) / "runs.db"))
-        exhaustive = compare(CompareOptions(**base, no_cache=True))
+        exhaustive = compare(Config(**base, no_cache=True))
         ex_gens, ex_energy, ex_front = summary(exhaustive)
         print(f"exhaustive: {ex_gens} generations, {ex_energy:.1f} J, frontier {ex_front}")
         for v in exhaustive.variants:
             print(f"    {v.name:>15}: quality {v.quality:.3f}, {v.energy_j:.3f} J/query, rank {v.pareto_rank}")
         for margin in (float(m) for m in args.margins.split(",")):
-            race = compare(CompareOptions(**base, strategy="race", race_margin=margin))
+            race = compare(Config(**base, strategy="race", race_margin=margin))
             gens, energy, front = summary(race)
             dropped = ", ".join(f"{v.name} after {v.dropped_at} rows" for v in race.variants if v.dropped_at is not None)
             print(f"race, margin {margin:g}: {gens} generations, {energy:.1f} J, frontier {front}; dropped: {dropped or 'none'}")

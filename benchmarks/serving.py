@@ -33,11 +33,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100, help="SST-2 rows (the bundled example uses all of its rows)")
     args = parser.parse_args()
 
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, prompts, dataset in CASES:
-            options = CompareOptions(
+            options = Config(
                 prompts=str(prompts), dataset=str(dataset) if dataset else None, limit=args.rows if dataset else None,
                 serving="standalone,prefix-cache", no_cache=True, bootstrap=0, store=str(Path(tmp) / "runs.db"),
             )

@@ -33,7 +33,7 @@ def main() -> None:
     exe = str(Path(sys.executable).with_name("greenprompt"))
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "GREENPROMPT_HOME": home}
-        from greenprompt.store import RunStore  # an empty store, so `runs list` has something to open
+        from greenprompt.engine.store import RunStore  # an empty store, so `runs list` has something to open
 
         RunStore(Path(home) / "greenprompt.db").close()
         baseline = median_seconds([sys.executable, "-c", "pass"], args.runs, env)

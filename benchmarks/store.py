@@ -26,10 +26,11 @@ PROMPTS = HERE / "sst2.yaml"
 
 def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
     """(peak MB, seconds) of a whole compare over `rows` rows with the instant backend."""
-    from greenprompt.runner import CompareOptions, compare
+    from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
 
     data = write_rows(workdir / f"rows{rows}.tsv", rows)
-    options = CompareOptions(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
+    options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
     tracemalloc.start()
     t = time.perf_counter()
     result = compare(options, backend_factory=InstantBackend)
@@ -43,7 +44,7 @@ def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
 def store_cost(n: int, workdir: Path) -> float:
     """Mean seconds per add_generation over n generations."""
     from greenprompt.records import Generation
-    from greenprompt.store import RunStore
+    from greenprompt.engine.store import RunStore
 
     gen = Generation("one-word", "0", 0, "Classify: " + "x" * 200, "positive", "1", 60, 2, 50, 1,
                      0.2, 0.35, 0.1, 0.1, 1.4, "estimated", 1.8e-4)

@@ -12,17 +12,17 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "compare": "greenprompt.api",
-    "to_json": "greenprompt.api",
-    "CompareOptions": "greenprompt.runner",
-    "load_prompt_set": "greenprompt.prompts",
-    "load_dataset": "greenprompt.data",
-    "resolve_model": "greenprompt.models",
-    "get_scorer": "greenprompt.scoring",
-    "GreenPromptError": "greenprompt.errors",
+    "compare": "greenprompt.api.compare",
+    "to_json": "greenprompt.api.compare",
+    "Config": "greenprompt.records.config",
+    "load_prompt_set": "greenprompt.inputs.prompt_sets",
+    "load_dataset": "greenprompt.inputs.datasets",
+    "resolve_model": "greenprompt.inputs.model_specs",
+    "get_scorer": "greenprompt.analysis.scoring",
+    "GreenPromptError": "greenprompt.records.errors",
     "RunResult": "greenprompt.records",
     "PromptSet": "greenprompt.records",
-    "export_run": "greenprompt.export",
+    "export_run": "greenprompt.outputs.export",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -1,3 +1,3 @@
-from greenprompt.cli import main
+from greenprompt.cli.app import main
 
 main()

@@ -37,9 +37,9 @@ fi
 "$py" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 
 # pip reuses a cached wheel whatever CMAKE_ARGS were; if that wheel cannot run here, rebuild.
-if ! "$py" -m greenprompt.backends.selfcheck; then
+if ! "$py" -m greenprompt.engine.backends.selfcheck; then
     echo "llama-cpp-python does not run on this CPU; rebuilding it without pip's cached wheel" >&2
     "$py" -m pip cache remove llama_cpp_python >/dev/null 2>&1 || true
     "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps --no-cache-dir llama-cpp-python
-    "$py" -m greenprompt.backends.selfcheck
+    "$py" -m greenprompt.engine.backends.selfcheck
 fi

@@ -15,13 +15,13 @@ def _hashed_home(tmp_path_factory):
     no test ever touches the user's own store."""
     import os
 
-    from greenprompt.models import resolve_model
+    from greenprompt.inputs.model_specs import resolve_model
 
     home = tmp_path_factory.mktemp("hashed-home")
     previous = os.environ.get("GREENPROMPT_HOME")
     os.environ["GREENPROMPT_HOME"] = str(home)
     resolve_model()
-    from greenprompt.model_aliases import ALIASES, is_installed
+    from greenprompt.inputs.aliases import ALIASES, is_installed
 
     if is_installed(ALIASES["gemma3-270m"]):
         resolve_model("gemma3-270m")  # assembles it once (outside any home) and hashes it here

@@ -1,0 +1,79 @@
+"""Everything computed from a finished run's records: ranking, uncertainty, the fitted
+energy model and production projections. No model needed, so stored runs can be re-analysed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from greenprompt.analysis.energy_fit import fit_energy
+from greenprompt.analysis.projection import project
+from greenprompt.records import EnergyFit, Generation, VariantSummary
+from greenprompt.analysis.stats import bootstrap, collect
+from greenprompt.analysis.summary import summarize
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    min_quality: float | None = None
+    baseline: str | None = None  # default: the first variant
+    repeats: int = 1
+    ci_level: float = 0.95
+    n_bootstrap: int = 2000
+    seed: int = 0
+    volume_per_day: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+    strategy: str = "exhaustive"
+    race_confidence: float = 0.95  # racing's settings, recorded with the run
+    race_margin: float = 0.0
+
+
+@dataclass(frozen=True)
+class Analysis:
+    variants: tuple[VariantSummary, ...]  # ranked
+    recommended: str | None  # greenest meeting min_quality
+    baseline: str | None
+    energy_fit: EnergyFit | None
+    energy_fit_note: str
+
+    def get(self, name: str | None) -> VariantSummary | None:
+        return next((v for v in self.variants if v.name == name), None)
+
+    @property
+    def switch_target(self) -> VariantSummary | None:
+        """The variant to switch to: the greenest meeting --min-quality, else the knee."""
+        return self.get(self.recommended) or next((v for v in self.variants if v.knee), None)
+
+
+def analyze(
+    names: Sequence[str],
+    generations: Sequence[Generation],
+    scores: Sequence[float],
+    options: AnalysisOptions,
+    fit_generations: Sequence[Generation] | None = None,
+) -> Analysis:
+    """Summaries, intervals, projections and the ranking of every point in `names`; the
+    energy model is fitted on `fit_generations` (default: all), i.e. on real generations
+    only, never on a cascade's sums of them."""
+    variants, recommended = summarize(names, generations, scores, options.min_quality)
+    present = [n for n in names if any(v.name == n for v in variants)]
+    baseline = options.baseline or (present[0] if present else None)
+    stats = {}
+    if options.n_bootstrap > 0 and present:
+        samples = collect(present, generations, scores, options.repeats)
+        stats = bootstrap(samples, baseline, options.ci_level, options.n_bootstrap, options.seed)
+    items = {n: len({g.item_id for g in generations if g.variant == n}) for n in present}
+    most = max(items.values(), default=0)
+    variants = tuple(
+        replace(
+            v,
+            stats=stats.get(v.name),
+            projection=project(v, options.volume_per_day, options.price_in, options.price_out),
+            # a raced variant with fewer items than the others was dropped after that many
+            dropped_at=items[v.name] if options.strategy == "race" and items[v.name] < most else None,
+        )
+        for v in variants
+    )
+    fit, note = fit_energy(generations if fit_generations is None else fit_generations)
+    return Analysis(variants, recommended, baseline, fit, note)

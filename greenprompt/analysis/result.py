@@ -1,0 +1,215 @@
+"""A run's result, built from its records alone: the header stored when the run starts,
+its generations and the footprint segments of the processes that worked on it.
+
+`compare` and `runs show` both end here, so a stored run (even one that was killed)
+gives the same report as the run that produced it, and can be re-scored without the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from greenprompt.analysis.analyze import Analysis, AnalysisOptions, analyze
+from greenprompt.inputs.carbon import gco2e
+from greenprompt.analysis.cascades import cascade_points, with_cascade_info
+from greenprompt.analysis.projection import payback
+from greenprompt.records import (
+    CarbonIntensity,
+    CascadeSpec,
+    DatasetInfo,
+    EnergyModel,
+    Footprint,
+    Generation,
+    GenerationParams,
+    ModelInfo,
+    ModelSpec,
+    PromptSet,
+    RunModel,
+    RunResult,
+    Span,
+    Variant,
+)
+from greenprompt.analysis.scoring import get_scorer
+
+
+def make_header(
+    run_id: str,
+    started_at: str,
+    prompt_set: PromptSet,
+    dataset: DatasetInfo,
+    models: Sequence[RunModel],
+    scorer: str,
+    carbon: CarbonIntensity,
+    energies: dict[str, EnergyModel],
+    serving: str,
+    analysis: AnalysisOptions,
+) -> dict[str, Any]:
+    """Everything about a run except its generations, as plain JSON-able data. `model`,
+    `mode` and `energy` are the first model's, as in runs stored before several models."""
+    first = models[0]
+    return {
+        "run_id": run_id,
+        "started_at": started_at,
+        "prompt_set": asdict(prompt_set),
+        "dataset": asdict(dataset),
+        "model": asdict(first.info),
+        "mode": first.mode,
+        "models": [{"name": m.name, "mode": m.mode, "info": asdict(m.info), "energy": asdict(energies[m.name])} for m in models],
+        "scorer": scorer,
+        "carbon": asdict(carbon),
+        "energy": asdict(energies[first.name]),
+        "serving": serving,
+        "analysis": asdict(analysis),
+    }
+
+
+def models_from(header: dict[str, Any]) -> tuple[RunModel, ...]:
+    """The run's models; a run stored before several models had just `model` and `mode`."""
+    if "models" in header:
+        return tuple(RunModel(m["name"], m["mode"], ModelInfo(**m["info"])) for m in header["models"])
+    info = ModelInfo(**header["model"])
+    return (RunModel(Path(info.path).stem, header["mode"], info),)
+
+
+def prompt_set_from(data: dict[str, Any]) -> PromptSet:
+    variants = tuple(
+        Variant(**{**v, "params": GenerationParams(**{**v["params"], "stop": tuple(v["params"]["stop"])})})
+        for v in data["variants"]
+    )
+    models = tuple(ModelSpec(**m) for m in data.get("models") or ())
+    cascade = CascadeSpec(**data["cascade"]) if data.get("cascade") else None
+    return PromptSet(**{**data, "variants": variants, "models": models, "cascade": cascade})
+
+
+def analysis_options(header: dict[str, Any], **overrides: Any) -> AnalysisOptions:
+    """The stored analysis options, with overrides (None keeps the stored value)."""
+    stored = AnalysisOptions(**header["analysis"])
+    return replace(stored, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def score_and_analyze(
+    header: dict[str, Any], generations: Sequence[Generation], options: AnalysisOptions, scorer: str | None = None
+) -> tuple[str, tuple[float, ...], Analysis]:
+    """Scores (a failed generation scores 0; a verifier call is not scored) and the analysis
+    of every point: each variant (on each model), and each cascade built from them.
+    `scorer` overrides the stored one."""
+    spec = scorer or header["scorer"]
+    score = get_scorer(spec)
+    names = [v["name"] for v in header["prompt_set"]["variants"]]
+    known = set(names)
+    scores = tuple(0.0 if g.error or g.variant not in known else score(g.output, g.target) for g in generations)
+    points = [(g, s) for g, s in zip(generations, scores) if g.variant in known]
+    measured = [g for g, _ in points]
+    stored_cascade = header["prompt_set"].get("cascade")
+    cascade = CascadeSpec(**stored_cascade) if stored_cascade else None
+    derived = cascade_points(cascade, _bases(header), generations, score.valid) if cascade else []
+    derived_gens = [g for p in derived for g in p.generations]
+    analysis = analyze(
+        names + [p.name for p in derived],
+        measured + derived_gens,
+        [s for _, s in points] + [0.0 if g.error else score(g.output, g.target) for g in derived_gens],
+        options,
+        fit_generations=measured,
+    )
+    if derived:
+        analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, cascade, options.min_quality))
+    return spec, scores, analysis
+
+
+def _bases(header: dict[str, Any]) -> list[str]:
+    """The prompt variants' own names, in order (without `@model`)."""
+    return list(dict.fromkeys(v.get("base") or v["name"] for v in header["prompt_set"]["variants"]))
+
+
+def footprint(
+    segments: Sequence[dict[str, Any]], generations: Sequence[Generation], intensity: CarbonIntensity
+) -> Footprint:
+    """The experiment's own cost: model loads and overheads of every process that recorded
+    its segment, plus the generations actually run (cached ones were paid for earlier)."""
+
+    def span(wall: float, energy: float | None) -> Span:
+        return Span(wall, energy, gco2e(energy, intensity))
+
+    def total(key: str, part: str) -> float | None:
+        # segments recorded before prefix-cache serving existed have no prefix_fill part
+        values = [s.get(part, {key: 0.0})[key] for s in segments]
+        return None if any(v is None for v in values) else sum(values)
+
+    fresh = [g for g in generations if not g.cached]
+    energies = [g.energy_j for g in fresh]
+    gen_energy = None if any(e is None for e in energies) else sum(energies)
+    load = span(total("wall_s", "model_load") or 0.0, total("energy_j", "model_load"))
+    prefix_fill = span(total("wall_s", "prefix_fill") or 0.0, total("energy_j", "prefix_fill"))
+    overhead = span(total("wall_s", "overhead") or 0.0, total("energy_j", "overhead"))
+    gens = span(sum(g.wall_s for g in fresh), gen_energy)
+    parts = (load.energy_j, prefix_fill.energy_j, gens.energy_j, overhead.energy_j)
+    all_energy = None if None in parts else sum(parts)
+    return Footprint(
+        total=span(load.wall_s + prefix_fill.wall_s + gens.wall_s + overhead.wall_s, all_energy),
+        model_load=load,
+        generations=gens,
+        overhead=overhead,
+        prefix_fill=prefix_fill,
+    )
+
+
+def build_result(
+    header: dict[str, Any],
+    generations: Sequence[Generation],
+    segments: Sequence[dict[str, Any]],
+    spec: str,
+    scores: tuple[float, ...],
+    analysis: Analysis,
+    options: AnalysisOptions,
+    interrupted: bool,
+) -> RunResult:
+    carbon = CarbonIntensity(**header["carbon"])
+    # Carbon follows the intensity of this run, also for generations served from the cache.
+    generations = tuple(g if g.energy_j is None else replace(g, gco2e=gco2e(g.energy_j, carbon)) for g in generations)
+    foot = footprint(segments, generations, carbon)
+    queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
+    energy = header["energy"]
+    return RunResult(
+        run_id=header["run_id"],
+        started_at=header["started_at"],
+        prompt_set=prompt_set_from(header["prompt_set"]),
+        dataset=DatasetInfo(**{**header["dataset"], "column_names": tuple(header["dataset"]["column_names"])}),
+        model=ModelInfo(**header["model"]),
+        models=models_from(header),
+        mode=header["mode"],
+        scorer=spec,
+        carbon=carbon,
+        energy=EnergyModel(energy["method"], energy["description"], energy["constants"]),
+        serving=header["serving"],
+        generations=generations,
+        scores=scores,
+        variants=analysis.variants,
+        min_quality=options.min_quality,
+        recommended=analysis.recommended,
+        interrupted=interrupted,
+        repeats=options.repeats,
+        ci_level=options.ci_level,
+        n_bootstrap=options.n_bootstrap,
+        baseline=analysis.baseline,
+        energy_fit=analysis.energy_fit,
+        energy_fit_note=analysis.energy_fit_note,
+        footprint=replace(foot, payback_queries=queries, payback_reason=reason),
+        volume_per_day=options.volume_per_day,
+        price_in=options.price_in,
+        price_out=options.price_out,
+        strategy=options.strategy,
+        race_confidence=options.race_confidence,
+        race_margin=options.race_margin,
+    )
+
+
+def result_from_store(stored, scorer: str | None = None, **overrides: Any) -> RunResult:
+    """Recompute a stored run's result (no model needed), optionally re-scored/re-analysed."""
+    options = analysis_options(stored.header, **overrides)
+    generations = [g for _, _, g in stored.generations]
+    spec, scores, analysis = score_and_analyze(stored.header, generations, options, scorer)
+    return build_result(
+        stored.header, generations, stored.segments, spec, scores, analysis, options, not stored.finished
+    )

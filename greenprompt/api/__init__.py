@@ -1,0 +1,1 @@
+"""The public Python API: everything the CLI does, as functions that return records."""

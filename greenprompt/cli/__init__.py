@@ -1,0 +1,1 @@
+"""The `greenprompt` command: options declared by the configuration, one call into the API each."""

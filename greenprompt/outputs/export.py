@@ -1,0 +1,147 @@
+"""Files for other programs: ranked prompt files, results.csv and generations.jsonl."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+
+from greenprompt.outputs.document import generation_rows, variant_row
+from greenprompt.records.errors import GreenPromptError
+from greenprompt.inputs.prompt_sets import dump_variant_file
+from greenprompt.records import RunResult
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file-name stem that cannot leave its directory or hide itself."""
+    stem = _UNSAFE.sub("-", name).strip("-.")[:limit].strip("-.")
+    return stem or "variant"
+
+
+def _unwritable(out: Path, e: OSError) -> GreenPromptError:
+    return GreenPromptError(f"{out}: cannot write the export ({e.strerror or e}); choose a writable --export DIR")
+
+
+def prepare_export_dir(directory: str | Path) -> Path:
+    """Create the export directory and prove it is writable, before any energy is spent."""
+    out = Path(directory)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".greenprompt-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as e:
+        raise _unwritable(out, e) from None
+    return out
+
+
+def export_run(result: RunResult, directory: str | Path, parquet: bool = False) -> list[Path]:
+    """Write one prompt file per variant (named to sort by rank, readable by
+    `greenprompt compare`), results.csv, generations.jsonl, a codecarbon-compatible
+    emissions.csv and, with `parquet`, results/generations as Parquet. Returns the paths."""
+    out = prepare_export_dir(directory)
+    try:
+        written = _write(result, out)
+        written.append(write_emissions_csv(result, out / "emissions.csv"))
+        if parquet:
+            written += _write_parquet(result, out)
+        return written
+    except OSError as e:
+        raise _unwritable(out, e) from None
+
+
+def emissions_rows(result: RunResult) -> list[dict]:
+    """One row per variant in codecarbon's emissions.csv columns (kg, kWh, W, seconds), so
+    dashboards that read codecarbon's files read greenprompt's results."""
+    import platform
+    from dataclasses import fields
+
+    import codecarbon
+    from codecarbon.output_methods.emissions_data import EmissionsData
+
+    columns = [f.name for f in fields(EmissionsData)]
+    constants = result.energy.constants
+    rows = []
+    for v in result.variants:
+        gens = [g for g in result.generations if g.variant == v.name and not g.error]
+        duration = sum(g.wall_s for g in gens)
+        energy_kwh = sum(g.energy_j or 0.0 for g in gens) / 3.6e6
+        if result.energy.method == "estimated":
+            cpu_kwh = sum(g.cpu_s for g in gens) * constants["cpu_w_per_thread"] / 3.6e6
+            ram_kwh = duration * constants["ram_w"] / 3.6e6
+        else:
+            cpu_kwh, ram_kwh = energy_kwh, 0.0
+        emissions_kg = sum(g.gco2e or 0.0 for g in gens) / 1000
+        row = dict.fromkeys(columns, "")
+        row.update(
+            timestamp=result.started_at, project_name="greenprompt", run_id=result.run_id, experiment_id=v.name,
+            duration=duration, emissions=emissions_kg, emissions_rate=emissions_kg / duration if duration else 0.0,
+            cpu_power=cpu_kwh * 3.6e6 / duration if duration else 0.0, gpu_power=0.0,
+            ram_power=constants.get("ram_w", 0.0), cpu_energy=cpu_kwh, gpu_energy=0.0, ram_energy=ram_kwh,
+            energy_consumed=energy_kwh, os=platform.platform(), python_version=platform.python_version(),
+            codecarbon_version=codecarbon.__version__, cpu_count=os.cpu_count(), tracking_mode="process",
+            on_cloud="N", pue=result.carbon.pue,
+        )
+        rows.append({k: row[k] for k in columns})
+    return rows
+
+
+def write_emissions_csv(result: RunResult, path: Path) -> Path:
+    rows = emissions_rows(result)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["timestamp"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _write_parquet(result: RunResult, out: Path) -> list[Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    results = _flat_variant_rows(result)
+    paths = [out / "results.parquet", out / "generations.parquet"]
+    pq.write_table(pa.Table.from_pylist(results), paths[0])
+    pq.write_table(pa.Table.from_pylist(list(generation_rows(result))), paths[1])
+    return paths
+
+
+def _flat_variant_rows(result: RunResult) -> list[dict]:
+    """Variant rows for tables: intervals and the baseline comparison are nested, so a cell holds them as JSON."""
+    return [
+        {**{k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in variant_row(s).items()}, "serving": result.serving}
+        for s in result.variants
+    ]
+
+
+def _write(result: RunResult, out: Path) -> list[Path]:
+    variants = {v.name: v for v in result.prompt_set.variants}
+    width = max(2, len(str(len(result.variants))))
+    written = []
+    for position, summary in enumerate(result.variants, 1):
+        if summary.name not in variants:
+            continue  # a cascade combines two prompt files' answers; it is in results.csv
+        path = out / f"{position:0{width}d}-{safe_filename(summary.name)}.md"
+        metrics = {k: v for k, v in variant_row(summary).items() if k != "name"}
+        metrics.update(scorer=result.scorer, model_sha256=result.model.sha256, run_id=result.run_id, serving=result.serving)
+        path.write_text(dump_variant_file(variants[summary.name], metrics), encoding="utf-8")
+        written.append(path)
+
+    rows = _flat_variant_rows(result)
+    csv_path = out / "results.csv"
+    with csv_path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["name"])
+        writer.writeheader()
+        writer.writerows(rows)
+    written.append(csv_path)
+
+    jsonl_path = out / "generations.jsonl"
+    with jsonl_path.open("w", encoding="utf-8") as f:
+        for row in generation_rows(result):
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    written.append(jsonl_path)
+    return written

@@ -1,0 +1,102 @@
+"""One generation: the rendered request, the job that asks for it, and what came back metered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from greenprompt.records.inputs import GenerationParams
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the backend is asked to generate, fully rendered."""
+
+    mode: str
+    text: str  # completion-mode prompt, or the user message in chat mode
+    system: str | None
+    params: GenerationParams
+    seed: int
+    logprobs: bool = False  # also report the answer's mean token log-probability
+
+    def messages(self) -> list[dict[str, str]]:
+        msgs = [{"role": "system", "content": self.system}] if self.system else []
+        return msgs + [{"role": "user", "content": self.text}]
+
+    def prompt_text(self) -> str:
+        """The human-written prompt text (system + user), without chat-template tokens."""
+        return f"{self.system}\n\n{self.text}" if self.system else self.text
+
+
+@dataclass(frozen=True)
+class Job:
+    variant: str
+    item_id: str
+    index: int  # position of the item in the dataset
+    request: Request
+    target: str | None
+    repeat: int = 0
+
+
+@dataclass(frozen=True)
+class BackendOutput:
+    """What a backend returns for one request."""
+
+    text: str
+    prompt_tokens: int
+    completion_tokens: int
+    prefill_s: float | None
+    decode_s: float | None
+    finish_reason: str | None = None
+    prefix_tokens: int = 0  # prompt tokens served from a cached prefix, not evaluated
+    mean_logprob: float | None = None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Time and energy of one metered span."""
+
+    wall_s: float
+    cpu_s: float
+    energy_j: float | None
+    method: str  # "measured" | "estimated" | "unknown"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One finished (or failed) generation with its metering."""
+
+    variant: str
+    item_id: str
+    index: int
+    prompt: str
+    output: str
+    target: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    prompt_tokens_cl100k: int
+    completion_tokens_cl100k: int
+    wall_s: float
+    cpu_s: float
+    prefill_s: float | None
+    decode_s: float | None
+    energy_j: float | None
+    energy_method: str
+    gco2e: float | None
+    finish_reason: str | None = None
+    error: str | None = None
+    repeat: int = 0
+    cached: bool = False  # served from the generation cache: its energy was spent by an earlier run
+    prefix_tokens: int = 0  # prompt tokens reused from the prefix cache (prefix-cache serving)
+    mean_logprob: float | None = None  # mean log-probability of the answer's tokens, when asked for
+
+    def energy_split(self) -> tuple[float | None, float | None]:
+        """(prefill J, decode J): the generation's energy shared in proportion to
+        llama.cpp's prefill and decode times, so the two parts add up to the whole."""
+        if self.energy_j is None or self.prefill_s is None or self.decode_s is None:
+            return None, None
+        busy = self.prefill_s + self.decode_s
+        if busy <= 0:
+            return None, None
+        share = self.prefill_s / busy
+        return self.energy_j * share, self.energy_j * (1 - share)

@@ -1,0 +1,187 @@
+"""What a finished run is: per-variant summaries, intervals, projections, footprint, result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from greenprompt.records.generation import Generation
+from greenprompt.records.inputs import CarbonIntensity, DatasetInfo, ModelInfo, PromptSet, RunModel
+
+# A frontier variant that is on the frontier in fewer resamples than this is flagged.
+UNCERTAIN_P_FRONTIER = 0.5
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A variant against the baseline, paired on the same items."""
+
+    baseline: str
+    delta_quality: float
+    delta_quality_ci: tuple[float, float]
+    delta_gco2e_pct: float | None
+    delta_gco2e_pct_ci: tuple[float, float] | None
+    significant_quality: bool
+    significant_gco2e: bool
+
+    @property
+    def significant(self) -> bool:
+        return self.significant_quality or self.significant_gco2e
+
+
+@dataclass(frozen=True)
+class VariantStats:
+    """Bootstrap uncertainty of one variant's figures."""
+
+    quality_ci: tuple[float, float]
+    energy_j_ci: tuple[float, float] | None
+    gco2e_ci: tuple[float, float] | None
+    p_frontier: float
+    vs_baseline: Comparison | None = None
+
+
+@dataclass(frozen=True)
+class Projection:
+    """What a variant would cost in production."""
+
+    annual_kwh: float | None = None
+    annual_kgco2e: float | None = None
+    cost_per_1k_queries: float | None = None
+
+
+@dataclass(frozen=True)
+class CascadeInfo:
+    """What a cascade point is and does: its models and rule, how often it escalated, its
+    carbon per query relative to always using the large model."""
+
+    variant: str
+    small: str
+    large: str
+    rule: str
+    threshold: float | None
+    escalation_rate: float
+    gco2e_vs_large: float | None
+    calibrated_choice: bool = False  # the greenest threshold meeting --min-quality
+
+
+@dataclass(frozen=True)
+class VariantSummary:
+    """Per-variant aggregates (means are per query)."""
+
+    name: str
+    quality: float
+    n: int
+    errors: int
+    prompt_tokens: float
+    completion_tokens: float
+    prompt_tokens_cl100k: float
+    completion_tokens_cl100k: float
+    energy_j: float | None
+    gco2e: float | None
+    latency_s: float
+    pareto_rank: int = 0
+    on_frontier: bool = False
+    knee: bool = False
+    energy_prefill_j: float | None = None
+    energy_decode_j: float | None = None
+    stats: VariantStats | None = None
+    projection: Projection = Projection()
+    dropped_at: int | None = None  # racing: items evaluated when the variant was dropped
+    prefix_tokens: float = 0.0  # prompt tokens per query served from the prefix cache
+    cascade: CascadeInfo | None = None  # set on cascade points
+
+    @property
+    def uncertain(self) -> bool:
+        """On the point-estimate frontier, but not in most bootstrap resamples."""
+        return self.on_frontier and self.stats is not None and self.stats.p_frontier < UNCERTAIN_P_FRONTIER
+
+
+@dataclass(frozen=True)
+class EnergyModel:
+    """How energy was obtained, with every constant used."""
+
+    method: str
+    description: str
+    constants: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EnergyFit:
+    """Least-squares energy model over a run's generations: J = a*prompt + b*completion + c."""
+
+    j_per_prompt_token: float
+    j_per_completion_token: float
+    j_per_call: float
+    r2: float
+    n: int
+
+
+@dataclass(frozen=True)
+class Span:
+    wall_s: float
+    energy_j: float | None
+    gco2e: float | None
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The experiment's own cost. model_load + prefix_fill + generations + overhead = total."""
+
+    total: Span
+    model_load: Span
+    generations: Span
+    overhead: Span
+    payback_queries: float | None = None
+    payback_reason: str = ""
+    prefix_fill: Span = Span(0.0, 0.0, 0.0)  # prefix-cache serving: shared prefixes evaluated once
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a report or an export needs about a finished run."""
+
+    run_id: str
+    started_at: str
+    prompt_set: PromptSet
+    dataset: DatasetInfo
+    model: ModelInfo
+    mode: str
+    scorer: str
+    carbon: CarbonIntensity
+    energy: EnergyModel
+    serving: str
+    generations: tuple[Generation, ...]
+    scores: tuple[float, ...]  # aligned with generations
+    variants: tuple[VariantSummary, ...]  # ranked
+    min_quality: float | None
+    recommended: str | None
+    interrupted: bool = False
+    repeats: int = 1
+    ci_level: float = 0.95
+    n_bootstrap: int = 0
+    baseline: str | None = None
+    energy_fit: EnergyFit | None = None
+    energy_fit_note: str = ""
+    footprint: Footprint | None = None
+    volume_per_day: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+    strategy: str = "exhaustive"
+    models: tuple[RunModel, ...] = ()
+    race_confidence: float = 0.95
+    race_margin: float = 0.0
+    other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
+
+    @property
+    def profiles(self) -> tuple["RunResult", ...]:
+        """This result and its other serving profiles, in the order they were asked for."""
+        return (self, *self.other_servings)
+
+    @property
+    def wall_s(self) -> float:
+        """Wall time of the experiment (every process that worked on it)."""
+        return self.footprint.total.wall_s if self.footprint else 0.0
+
+    @property
+    def model_load_s(self) -> float:
+        return self.footprint.model_load.wall_s if self.footprint else 0.0

@@ -1,0 +1,227 @@
+"""Several models and cascades: unit tests of the logic with fake backends (the model files
+are the real packaged ones, so they resolve; only generation is faked)."""
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from greenprompt.analysis.cascades import cascade_points
+from greenprompt.inputs.cascade_spec import make_cascade
+from greenprompt.records.errors import GreenPromptError
+from greenprompt.inputs.aliases import ALIASES, locate
+from greenprompt.records import BackendOutput, Generation
+from greenprompt.records.config import Config
+from greenprompt.engine.driver import compare
+from greenprompt.analysis.scoring import get_scorer
+
+SMALL, LARGE = "smollm2-135m", "gemma3-270m"
+
+
+class ModelFakes:
+    """A backend factory: the small model answers 'hmm' (no label) on odd items and burns
+    2 ms of CPU per call, the large one is always right and burns 6 ms; the small model
+    accepts its own answers as verifier only when they hold a label. Tracks what is loaded."""
+
+    def __init__(self):
+        self.loaded: list[str] = []
+        self.open = 0
+        self.most_open = 0
+        self.paths = {str(locate(SMALL)): SMALL, str(locate(LARGE)): LARGE}
+
+    def __call__(self, path, options):
+        fakes = self
+
+        class Backend:
+            metadata = {"general.name": fakes.paths[path]}
+            has_chat_template = fakes.paths[path] == SMALL
+
+            def __init__(self):
+                fakes.loaded.append(fakes.paths[path])
+                fakes.open += 1
+                fakes.most_open = max(fakes.most_open, fakes.open)
+
+            def generate(self, request):
+                import time
+
+                name = fakes.paths[path]
+                end = time.process_time() + (0.002 if name == SMALL else 0.006)
+                while time.process_time() < end:
+                    pass
+                if "Proposed answer" in request.text:
+                    ok = "positive" in request.text.split("Proposed answer:")[1] or "negative" in request.text.split("Proposed answer:")[1]
+                    return BackendOutput("yes" if ok else "no", 30, 1, 0.0, 0.0, "stop")
+                item = int(request.text.split("#")[1].split()[0])
+                label = "positive" if item % 3 else "negative"
+                answer = "hmm" if name == SMALL and item % 2 else label
+                return BackendOutput(answer, 10, 1, 0.0, 0.0, "stop", mean_logprob=-2.0 if item % 2 else -0.1)
+
+            def close(self):
+                fakes.open -= 1
+
+        return Backend()
+
+
+@pytest.fixture
+def task(tmp_path):
+    rows = "\n".join(f"review #{i} here,{'positive' if i % 3 else 'negative'}" for i in range(8))
+    (tmp_path / "d.csv").write_text("text,label\n" + rows + "\n")
+    (tmp_path / "set.yaml").write_text(
+        "dataset: d.csv\nscorer: choice:positive,negative\nvariants:\n"
+        "  - {name: plain, template: '{{ text }}'}\n  - {name: asked, template: 'Sentiment of {{ text }}?'}\n"
+    )
+    return tmp_path / "set.yaml"
+
+
+def _by(result):
+    return {v.name: v for v in result.variants}
+
+
+def test_two_models_make_variant_at_model_points_loaded_one_at_a_time(task):
+    fakes = ModelFakes()
+    result = compare(Config(prompts=str(task), models=(SMALL, LARGE), bootstrap=0), backend_factory=fakes)
+    assert set(_by(result)) == {"plain@smollm2-135m", "asked@smollm2-135m", "plain@gemma3-270m", "asked@gemma3-270m"}
+    assert fakes.loaded == [SMALL, LARGE] and fakes.most_open == 1
+    assert [m.name for m in result.models] == [SMALL, LARGE]
+    assert [m.mode for m in result.models] == ["chat", "completion"]  # gemma has no chat template
+    by = _by(result)
+    assert by["plain@gemma3-270m"].quality == 1.0 and by["plain@smollm2-135m"].quality < 1.0
+    # CPU burnt per call is 3x on the large model, and the estimated energy follows it
+    assert by["plain@gemma3-270m"].energy_j > 2 * by["plain@smollm2-135m"].energy_j
+
+
+def test_a_cascade_counts_every_attempt(task):
+    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0),
+                     backend_factory=ModelFakes())
+    gens = {(g.variant, g.item_id): g for g in result.generations}
+    point = _by(result)[f"plain@{SMALL}>{LARGE}"]
+    expected, escalated = [], 0
+    for item in {g.item_id for g in result.generations}:
+        small = gens[(f"plain@{SMALL}", item)]
+        up = small.output == "hmm"
+        escalated += up
+        expected.append(small.energy_j + (gens[(f"plain@{LARGE}", item)].energy_j if up else 0.0))
+    assert point.energy_j == pytest.approx(sum(expected) / len(expected))
+    assert point.cascade.escalation_rate == pytest.approx(escalated / 8) and 0 < escalated < 8
+    assert point.quality == 1.0  # every invalid answer went to the large model, which is right
+    assert point.cascade.gco2e_vs_large == pytest.approx(point.gco2e / _by(result)[f"plain@{LARGE}"].gco2e)
+    assert point.cascade.gco2e_vs_large < 1
+
+
+def test_the_verifier_call_is_counted_too(task):
+    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="verifier", bootstrap=0),
+                     backend_factory=ModelFakes())
+    gens = {(g.variant, g.item_id): g for g in result.generations}
+    checks = [g for g in result.generations if g.variant.endswith("#verify")]
+    assert len(checks) == 16 and all("Proposed answer" in g.prompt for g in checks)
+    point = _by(result)[f"asked@{SMALL}>{LARGE}"]
+    total = 0.0
+    for item in range(8):
+        small, check = gens[(f"asked@{SMALL}", str(item))], gens[(f"asked@{SMALL}#verify", str(item))]
+        up = check.output != "yes"
+        total += small.energy_j + check.energy_j + (gens[(f"asked@{LARGE}", str(item))].energy_j if up else 0.0)
+    assert point.energy_j == pytest.approx(total / 8)
+    assert point.quality == 1.0
+    # verifier calls are measured and counted in the footprint, but never ranked
+    assert not any(v.name.endswith("#verify") for v in result.variants)
+    assert result.footprint.generations.energy_j == pytest.approx(sum(g.energy_j for g in result.generations))
+
+
+def test_calibration_marks_the_greenest_threshold_meeting_min_quality(task):
+    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
+                                    calibrate=True, min_quality=0.9, bootstrap=0), backend_factory=ModelFakes())
+    points = [v for v in result.variants if v.cascade and v.cascade.variant == "plain"]
+    assert sorted(p.cascade.threshold for p in points) == [-2.0, -0.1]
+    low, high = sorted(points, key=lambda p: p.cascade.threshold)
+    assert low.cascade.escalation_rate == 0 and high.cascade.escalation_rate == 0.5  # lp < -0.1: the unsure half
+    assert high.quality == 1.0 and high.cascade.calibrated_choice and not low.cascade.calibrated_choice
+
+
+def test_cascade_and_model_errors_are_one_clear_line(task):
+    with pytest.raises(GreenPromptError, match="nope: model file not found.*gemma3-270m"):
+        compare(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},nope"), backend_factory=ModelFakes())
+    with pytest.raises(GreenPromptError, match="two different models"):
+        compare(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},{SMALL}"), backend_factory=ModelFakes())
+    with pytest.raises(GreenPromptError, match="--threshold"):
+        make_cascade(f"{SMALL},{LARGE}", "low-confidence")
+    with pytest.raises(GreenPromptError, match="--escalate-when"):
+        make_cascade(f"{SMALL},{LARGE}", "sometimes")
+    with pytest.raises(GreenPromptError, match="race"):
+        compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", strategy="race"), backend_factory=ModelFakes())
+    with pytest.raises(GreenPromptError, match="used twice"):
+        compare(Config(prompts=str(task), models=(SMALL, SMALL)), backend_factory=ModelFakes())
+
+
+def _gen(variant, item, energy, output="positive", logprob=None):
+    return Generation(variant, str(item), item, "p", output, "positive", 10, 1, 8, 1, 0.1, 0.1, 0.05, 0.05, energy,
+                      "estimated", energy * 1e-4, mean_logprob=logprob)
+
+
+@given(st.lists(st.tuples(st.floats(-5, 0), st.floats(0.01, 5), st.floats(0.01, 5), st.booleans()), min_size=1, max_size=30))
+def test_calibration_curves_are_monotone(rows):
+    gens = []
+    for i, (lp, small_j, large_j, right) in enumerate(rows):
+        gens += [_gen("v@s", i, small_j, "positive" if right else "negative", lp), _gen("v@l", i, large_j)]
+    spec = make_cascade("s,l", "low-confidence", calibrate=True)
+    points = sorted(cascade_points(spec, ["v"], gens, get_scorer("choice:positive,negative").valid), key=lambda p: p.threshold)
+    assert points and all(len(p.generations) == len(rows) for p in points)
+    rates = [p.escalation_rate for p in points]
+    energies = [sum(g.energy_j for g in p.generations) for p in points]
+    assert rates == sorted(rates)
+    assert all(a <= b + 1e-9 for a, b in zip(energies, energies[1:]))
+    # the lowest threshold escalates nothing: it costs what the small model costs
+    assert rates[0] == 0 and energies[0] == pytest.approx(sum(r[1] for r in rows))
+
+
+def test_models_from_an_experiment_file_and_a_prompt_set(task, tmp_path):
+    from greenprompt.inputs.experiment_file import load_experiment
+    from greenprompt.inputs.prompt_sets import load_prompt_set
+
+    (tmp_path / "exp.yaml").write_text(
+        f"prompts: set.yaml\nmodels:\n  - {{model: {SMALL}, name: small}}\n  - {{model: {LARGE}, name: big, mode: completion}}\n"
+        "cascade: small,big\nescalate_when: invalid\n"
+    )
+    exp = load_experiment(tmp_path / "exp.yaml")
+    assert [(m.ref, m.name, m.mode) for m in exp.options["models"]] == [(SMALL, "small", None), (LARGE, "big", "completion")]
+    result = compare(Config(**exp.options, bootstrap=0), backend_factory=ModelFakes())
+    assert "plain@small>big" in _by(result) and {m.name for m in result.models} == {"small", "big"}
+    (tmp_path / "set2.yaml").write_text(
+        task.read_text() + f"models: [{SMALL}, {LARGE}]\ncascade: {{small: {SMALL}, large: {LARGE}, escalate_when: invalid}}\n"
+    )
+    ps = load_prompt_set(tmp_path / "set2.yaml")
+    assert [m.ref for m in ps.models] == [SMALL, LARGE] and ps.cascade.escalate_when == "invalid"
+
+
+def test_stored_cascades_come_back_from_the_store(task, tmp_path):
+    from greenprompt.analysis.result import result_from_store
+    from greenprompt.engine.store import RunStore
+
+    store = tmp_path / "runs.db"
+    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0,
+                                    store=str(store)), backend_factory=ModelFakes())
+    with RunStore(store) as s:
+        again = result_from_store(s.load_run(result.run_id))
+    assert [(v.name, v.energy_j, v.quality) for v in again.variants] == [(v.name, v.energy_j, v.quality) for v in result.variants]
+    assert [m.name for m in again.models] == [SMALL, LARGE]
+
+
+def test_aliases_are_installed_for_the_tests():
+    # the dev extra installs both packaged models; without them the real two-model tests could not run
+    assert all(locate(name).is_file() for name in ALIASES)
+    assert json.dumps(sorted(ALIASES)) == json.dumps([LARGE, SMALL])
+
+
+def test_the_report_shows_models_and_cascades(task):
+    from rich.console import Console
+
+    from greenprompt.outputs.terminal import print_report
+
+    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
+                                    calibrate=True, min_quality=0.9, bootstrap=0), backend_factory=ModelFakes())
+    console = Console(record=True, width=200)
+    print_report(result, console)
+    text = console.export_text()
+    assert f"Model {SMALL}:" in text and "135M Q4_1" in text and "268M Q4_K_M" in text and "completion mode" in text
+    # names with brackets are printed as they are, not taken for markup
+    assert f"✔ plain@{SMALL}>{LARGE}[lp<-0.1]" in text and "escalated" in text

@@ -1,0 +1,188 @@
+"""The run store with the real model: runs commands, the generation cache, resume after a
+kill, and two processes writing to one store."""
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE
+from greenprompt.cli.app import app
+
+runner = CliRunner()
+
+
+def invoke(*args, code=0):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+    return result
+
+
+def compare_json(*args):
+    return json.loads(invoke("compare", EXAMPLE, "--json", "--bootstrap", 200, *args).stdout)
+
+
+def test_runs_list_show_export_rm(tmp_path):
+    first = compare_json("--limit", 1)
+    listed = json.loads(invoke("runs", "list", "--json").stdout)["runs"]
+    assert [r["id"] for r in listed] == [first["run_id"]]
+    row = listed[0]
+    assert row["status"] == "finished" and row["n_done"] == row["n_jobs"] == 4 and len(row["variants"]) == 4
+    table = invoke("runs", "list").stdout
+    assert first["run_id"] in table and "finished" in table
+
+    shown = json.loads(invoke("runs", "show", first["run_id"][:12], "--json").stdout)
+    for key in ("run_id", "model", "dataset", "scorer", "frontier", "totals"):
+        assert shown[key] == first[key]
+    assert [(v["name"], v["quality"], v["energy_j"]) for v in shown["variants"]] == [
+        (v["name"], v["quality"], v["energy_j"]) for v in first["variants"]
+    ]
+    assert "frontier" in invoke("runs", "show", "last").stdout
+
+    invoke("runs", "export", first["run_id"], tmp_path / "out")
+    assert len(list((tmp_path / "out").glob("*.md"))) == 4
+
+    invoke("runs", "rm", first["run_id"])
+    assert json.loads(invoke("runs", "list", "--json").stdout)["runs"] == []
+    missing = invoke("runs", "show", first["run_id"], code=2)
+    assert "no run" in missing.stderr
+
+
+def test_rescoring_a_stored_run_needs_no_model(tmp_path):
+    model = tmp_path / "copy.gguf"
+    from greenprompt.inputs.gguf import default_model_path
+
+    shutil.copy(default_model_path(), model)
+    run = compare_json("--limit", 2, "--model", model)
+    model.unlink()  # nothing below may load it
+    rescored = json.loads(invoke("runs", "show", run["run_id"], "--scorer", "contains", "--json").stdout)
+    assert rescored["scorer"] == "contains"
+    assert rescored["totals"]["generations"] == run["totals"]["generations"]
+    stored = {v["name"]: v["energy_j"] for v in run["variants"]}
+    assert {v["name"]: v["energy_j"] for v in rescored["variants"]} == stored
+
+
+def test_identical_rerun_is_served_from_the_cache():
+    first = compare_json("--limit", 2)
+    second = compare_json("--limit", 2)
+    assert first["run_id"] != second["run_id"]
+    assert second["totals"]["cached"] == second["totals"]["generations"] == 8
+    assert first["totals"]["cached"] == 0
+    # The stored outputs and their originally measured energy are reused ...
+    assert [(v["name"], v["quality"], v["energy_j"]) for v in second["variants"]] == [
+        (v["name"], v["quality"], v["energy_j"]) for v in first["variants"]
+    ]
+    # ... and the experiment counts only the energy spent in this run: no model was loaded.
+    assert second["experiment"]["generations"]["energy_j"] == 0
+    assert second["experiment"]["model_load"]["wall_s"] == 0
+    fresh = compare_json("--limit", 2, "--no-cache")
+    assert fresh["totals"]["cached"] == 0 and fresh["experiment"]["generations"]["energy_j"] > 0
+
+
+def _generations_in(store, run_id=None):
+    try:
+        with sqlite3.connect(store) as db:
+            if run_id:
+                return db.execute("SELECT COUNT(*) FROM generations WHERE run_id = ?", (run_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+    except sqlite3.OperationalError:  # the other process has created the file but not its tables yet
+        return 0
+
+
+def _start(store, *args, env=None):
+    env = {**os.environ, **(env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "greenprompt", "compare", str(EXAMPLE), "--store", str(store), "--json",
+         "--bootstrap", "200", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+
+
+@pytest.fixture
+def steady_counter(tmp_path, monkeypatch):
+    """A RAPL counter that never moves: every generation measures 0 J, so the ranking
+    depends on quality alone and two separate runs can be compared exactly (the real
+    energy of two runs differs by measurement noise, which is not what is tested here)."""
+    root = tmp_path / "powercap" / "intel-rapl:0"
+    root.mkdir(parents=True)
+    (root / "energy_uj").write_text("1000")
+    (root / "max_energy_range_uj").write_text("1000000000")
+    monkeypatch.setenv("GREENPROMPT_POWERCAP_DIR", str(root.parent))
+    return {"GREENPROMPT_POWERCAP_DIR": str(root.parent)}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
+def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, steady_counter):
+    store = tmp_path / "runs.db"
+    proc = _start(store, "--limit", "4", env=steady_counter)
+    deadline = time.time() + 120
+    while time.time() < deadline and (not store.exists() or _generations_in(store) < 5):
+        time.sleep(0.2)
+    proc.send_signal(sig)
+    proc.communicate(timeout=120)
+    assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
+
+    with sqlite3.connect(store) as db:
+        run_id, status = db.execute("SELECT id, status FROM runs").fetchone()
+        before = dict(db.execute("SELECT seq, data FROM generations"))
+    assert 5 <= len(before) < 16
+    if sig != signal.SIGKILL:
+        assert status == "interrupted"
+    listed = json.loads(invoke("runs", "list", "--store", store, "--json").stdout)["runs"][0]
+    assert listed["status"] in ("interrupted", "killed")
+
+    resumed = json.loads(invoke("compare", EXAMPLE, "--limit", 4, "--store", store, "--resume", run_id, "--json",
+                                "--bootstrap", 200).stdout)
+    with sqlite3.connect(store) as db:
+        after = dict(db.execute("SELECT seq, data FROM generations WHERE run_id = ?", (run_id,)))
+    # Every job ran exactly once across both processes: the first one's generations are
+    # untouched (same measured timings), the second one added only the rest.
+    assert len(after) == 16 and all(after[seq] == data for seq, data in before.items())
+    assert resumed["run_id"] == run_id and resumed["totals"]["generations"] == 16 and not resumed["interrupted"]
+    assert resumed["totals"]["cached"] == 0
+
+    clean = json.loads(invoke("compare", EXAMPLE, "--limit", 4, "--store", tmp_path / "clean.db", "--json",
+                              "--bootstrap", 200).stdout)
+
+    def outcome(doc):
+        return [(v["name"], v["quality"], v["pareto_rank"], v["on_frontier"], v["prompt_tokens"], v["completion_tokens"])
+                for v in doc["variants"]]
+
+    assert resumed["energy_method"] == clean["energy_method"] == "measured"
+    assert outcome(resumed) == outcome(clean)
+    resumed_outputs = [json.loads(after[s])["output"] for s in sorted(after)]
+    clean_store = tmp_path / "clean.db"
+    with sqlite3.connect(clean_store) as db:
+        clean_outputs = [json.loads(d)["output"] for (d,) in db.execute("SELECT data FROM generations ORDER BY seq")]
+    assert resumed_outputs == clean_outputs
+
+
+def test_resume_refuses_different_inputs(tmp_path):
+    store = tmp_path / "runs.db"
+    run = json.loads(invoke("compare", EXAMPLE, "--limit", 1, "--store", store, "--json", "--bootstrap", 0).stdout)
+    other = invoke("compare", EXAMPLE, "--limit", 1, "--store", store, "--resume", run["run_id"], "--seed", 5, code=2)
+    # A finished run has all its jobs; a different seed makes different requests.
+    assert "differs from the stored run" in other.stderr
+
+
+def test_two_processes_write_to_one_store(tmp_path):
+    store = tmp_path / "runs.db"
+    a = _start(store, "--limit", "2", "--no-cache")
+    b = _start(store, "--limit", "2", "--no-cache", "--seed", "1")
+    out_a, err_a = a.communicate(timeout=300)
+    out_b, err_b = b.communicate(timeout=300)
+    assert a.returncode == 0, err_a
+    assert b.returncode == 0, err_b
+    ids = {json.loads(out_a)["run_id"], json.loads(out_b)["run_id"]}
+    with sqlite3.connect(store) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = db.execute("SELECT id, status FROM runs").fetchall()
+    assert {r[0] for r in rows} == ids and all(r[1] == "finished" for r in rows)
+    assert all(_generations_in(store, run_id) == 8 for run_id in ids)

@@ -1,0 +1,30 @@
+"""Variant names and item ids never escape the export directory."""
+
+import json
+
+from typer.testing import CliRunner
+
+from conftest import ROOT
+from greenprompt.cli.app import app
+
+
+def test_hostile_names_stay_inside_the_export_dir(tmp_path):
+    names = ["../../escape", "/etc/passwd", "..", ".hidden", "a/../../b", "C:\\windows\\x", "ünïcødé ✓"]
+    variants = "\n".join(f"  - name: {json.dumps(n)}\n    template: '{{{{ text }}}}'\n    max_tokens: 2" for n in names)
+    prompts = tmp_path / "set.yaml"
+    prompts.write_text("variants:\n" + variants + "\n")
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"id": "../../../item", "text": "good", "label": "positive"}) + "\n")
+    out = tmp_path / "deep" / "export"
+    result = CliRunner().invoke(app, ["compare", str(prompts), "--dataset", str(data), "--export", str(out), "--json",
+                                      "--bootstrap", "0"])
+    assert result.exit_code == 0, (result.stderr, result.exception)
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("set.yaml", "d.jsonl")]
+    assert written and all(out in p.parents for p in written if "greenprompt-home" not in p.parts)
+    md = sorted(p.name for p in out.glob("*.md"))
+    assert len(md) == len(names) and all(not n.startswith(".") for n in md)
+    # The exported files read back with the original names intact.
+    back = CliRunner().invoke(app, ["compare", str(out), "--dataset", str(data), "--json", "--bootstrap", "0"])
+    assert back.exit_code == 0, back.stderr
+    assert sorted(v["name"] for v in json.loads(back.stdout)["variants"]) == sorted(names)
+    assert (ROOT / "prompts" / "reviews.yaml").exists()
