@@ -25,7 +25,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import compare
 
     options = Config(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=0)
     energy: dict[str, list[float]] = {}

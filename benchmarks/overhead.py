@@ -47,7 +47,7 @@ INFERENCE_S = []  # wall time inside the backend call, per greenprompt generatio
 
 def with_greenprompt(rows_file: Path, store: Path) -> list[str]:
     from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import compare
 
     result = compare(Config(prompts=str(PROMPTS), dataset=str(rows_file), store=str(store), no_cache=True))
     INFERENCE_S.extend(g.wall_s for g in result.generations)

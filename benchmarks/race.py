@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import compare
 
     def summary(result):
         gens = len(result.generations)

@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import compare
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, prompts, dataset in CASES:

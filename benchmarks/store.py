@@ -27,7 +27,7 @@ PROMPTS = HERE / "sst2.yaml"
 def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
     """(peak MB, seconds) of a whole compare over `rows` rows with the instant backend."""
     from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import compare
 
     data = write_rows(workdir / f"rows{rows}.tsv", rows)
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
