@@ -1,11 +1,74 @@
-"""The configuration of a comparison: every option, declared once."""
+"""The configuration of a comparison: every option, declared once.
+
+Each field carries its metadata (help text, command-line flag, check, experiment-file key,
+whether it is a path). The `compare`/`estimate` command-line options, the experiment-file
+keys, the GREENPROMPT_* environment variables and the API keyword arguments are all derived
+from these fields (greenprompt.records.sources holds the derivations and the precedence rule).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from greenprompt.records.errors import GreenPromptError
+from greenprompt.records.inputs import MODES, SERVING_PROFILES, ModelSpec
 
 EXHAUSTIVE, RACE = "exhaustive", "race"
 STRATEGIES = (EXHAUSTIVE, RACE)
+THRESHOLDS, OUTPUTS = "thresholds", "outputs"  # experiment-file sections
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What a field needs to become a CLI option, a file key, an env variable and a check."""
+
+    help: str
+    flag: str | None  # the long flag; None: no command-line option
+    short: str | None = None
+    check: tuple[Callable[[Any], bool], str] | None = None  # (predicate, message with {value})
+    choices: tuple[str, ...] | None = None
+    path: bool = False  # relative to the experiment file when read from one
+    section: str | None = None  # experiment-file section, None: the top level
+    key: str | None = None  # experiment-file key; None: not in the file
+    argument: bool = False  # the positional argument of `compare`
+    folds_into: str | None = None  # `model` is one entry of `models` (see sources.fold)
+
+
+_NO = object()
+
+
+def option(default: Any, help: str, *, flag: Any = _NO, short: str | None = None, check=None, path: bool = False,
+           section: str | None = None, key: Any = _NO, choices: tuple[str, ...] | None = None, argument: bool = False,
+           folds_into: str | None = None) -> Any:
+    """A config field; flag and key default to the field's name (pass None for none)."""
+    meta = Meta(help, flag, short, check, choices, path, section, key, argument, folds_into)
+    return field(default=default, metadata={"option": meta})
+
+
+def meta(f: dataclasses.Field) -> Meta:
+    """A field's metadata with its defaults filled in from the field's name."""
+    m: Meta = f.metadata["option"]
+    flag = None if m.argument else ("--" + f.name.replace("_", "-") if m.flag is _NO else m.flag)
+    key = f.name if m.key is _NO else m.key
+    return dataclasses.replace(m, flag=flag, key=key)
+
+
+def _at_least(n: float) -> Callable[[Any], bool]:
+    return lambda v: v is None or v >= n
+
+
+def _between(lo: float, hi: float, *, lo_inclusive: bool = False) -> Callable[[Any], bool]:
+    return lambda v: (lo <= v if lo_inclusive else lo < v) and v < hi
+
+
+def _serving_ok(value: str) -> bool:
+    names = [p.strip() for p in str(value).split(",") if p.strip()]
+    return bool(names) and all(n in SERVING_PROFILES for n in names) and len(set(names)) == len(names)
+
+
+ROWS = "must be a positive number of rows, got {value}"
 
 
 @dataclass(frozen=True)
@@ -13,47 +76,133 @@ class InputConfig:
     """Options shared by the commands that read a prompt set and a dataset.
     None means "from the prompt set, else the default"."""
 
-    prompts: str
-    dataset: str | None = None
-    model: str | None = None
-    target: str | None = None
-    limit: int | None = None
-    sample: int | None = None
-    seed: int = 0
-    mode: str | None = None
-    n_ctx: int = 2048
-    country: str | None = None
-    region: str | None = None
-    carbon_intensity: float | None = None
-    pue: float = 1.0
-    models: tuple = ()  # several models: `--model` values (REF or NAME=REF) or ModelSpec; `model` is one
+    prompts: str | None = option(None, "YAML prompt-set file, or a directory of one-variant .md/.txt files.", path=True, argument=True)
+    dataset: str | None = option(None, "CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').", short="-d", path=True)
+    model: str | None = option(None, "One model (a GGUF file or alias); `models` takes several.", flag=None, path=True, folds_into="models")
+    target: str | None = option(None, "Reference column (default: target, label, answer or output).")
+    limit: int | None = option(None, "Use the first N rows.", check=(_at_least(1), "--limit " + ROWS))
+    sample: int | None = option(None, "Use a seeded random sample of N rows.", check=(_at_least(1), "--sample " + ROWS))
+    seed: int = option(0, "Seed for sampling rows and for generation.")
+    mode: str | None = option(None, "chat (the model's chat template) or completion (raw text, for base models).",
+                              choices=MODES, check=(lambda v: v is None or v in MODES, f"--mode must be one of {', '.join(MODES)}, got {{value!r}}"))
+    n_ctx: int = option(2048, "Context window in tokens.", check=(_at_least(16), "--n-ctx must be at least 16 tokens, got {value}"))
+    country: str | None = option(None, "ISO 3166 alpha-3 code for grid carbon intensity (default: world average).")
+    region: str | None = option(None, "Region within --country where codecarbon has data (US states, Canadian and Chinese provinces).")
+    carbon_intensity: float | None = option(None, "Grid carbon intensity in gCO2e/kWh (overrides --country).")
+    pue: float = option(1.0, "Power usage effectiveness of the data centre.")
+    # several models: `--model` values (REF or NAME=REF) or ModelSpec
+    models: tuple = option((), "GGUF file or alias (smollm2-135m, gemma3-270m; see `greenprompt models`), as NAME=MODEL to "
+                               "name it; repeat to compare models (default: the embedded SmolLM2-135M-Instruct).",
+                           flag="--model", short="-m", path=True)
 
+    def validate(self) -> None:
+        """Every field's check; the first that fails raises its message."""
+        if self.prompts is None:
+            raise GreenPromptError("no prompt set: pass PROMPTS (a YAML file or a directory) or -c EXPERIMENT.yaml")
+        for f in dataclasses.fields(self):
+            m = meta(f)
+            if m.check is not None:
+                value = getattr(self, f.name)
+                if not m.check[0](value):
+                    raise GreenPromptError(m.check[1].format(value=value))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: tuples as lists, model specs as {model, name, mode}."""
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "InputConfig":
+        """The inverse of to_dict; keys missing (an older stored run) take their defaults."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise GreenPromptError(f"stored configuration: unknown option(s) {', '.join(unknown)}")
+        values = dict(data)
+        for name in ("models", "check_variants"):
+            if isinstance(values.get(name), list):
+                values[name] = tuple(_model_spec(v) if name == "models" else v for v in values[name])
+        return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, ModelSpec):
+        return {"model": value.ref, "name": value.name, "mode": value.mode}
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _model_spec(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ModelSpec(value.get("model"), value.get("name"), value.get("mode"))
+    return value
+
+
+def _price_ok(value: float | None) -> bool:
+    return value is None or value >= 0
+
+
+PRICE = "--price-in and --price-out must be >= 0 per 1,000 tokens"
+GATE = "thresholds:"
 
 
 @dataclass(frozen=True)
 class Config(InputConfig):
     """Everything `greenprompt compare` takes; None means "from the prompt set, else default"."""
 
-    scorer: str | None = None
-    threads: int | None = None
-    min_quality: float | None = None
-    repeats: int = 1
-    ci_level: float = 0.95
-    bootstrap: int = 2000
-    baseline: str | None = None
-    volume: float | None = None
-    price_in: float | None = None
-    price_out: float | None = None
-    store: str | None = None
-    resume: str | None = None
-    no_cache: bool = False
-    strategy: str = EXHAUSTIVE
-    race_confidence: float = 0.95
-    race_margin: float = 0.0
-    budget: int | None = None
-    block: int | None = None
-    serving: str = "standalone"  # one profile, or several comma-separated to report side by side
-    cascade: str | None = None  # "small,large": overrides the prompt set's cascade
-    escalate_when: str | None = None
-    threshold: float | None = None
-    calibrate: bool = False
+    scorer: str | None = option(None, "exact, contains, regex:PAT, choice:1=positive,0=negative, numeric[:TOL], f1.")
+    threads: int | None = option(None, "llama.cpp decode threads (default: half the logical CPUs); prefill uses all.",
+                                 check=(_at_least(1), "--threads must be at least 1, got {value}"))
+    min_quality: float | None = option(None, "Name the greenest variant with at least this quality.")
+    repeats: int = option(1, "Run every (variant, item) this many times; the energy spread is measurement noise.",
+                          check=(_at_least(1), "--repeats must be at least 1, got {value}"))
+    ci_level: float = option(0.95, "Confidence level of the bootstrap intervals.",
+                             check=(_between(0, 1), "--ci-level must be between 0 and 1 (e.g. 0.95), got {value}"))
+    bootstrap: int = option(2000, "Bootstrap resamples (0: no intervals).",
+                            check=(_at_least(0), "--bootstrap must be >= 0 resamples (0 turns intervals off), got {value}"))
+    baseline: str | None = option(None, "Variant the others are compared with (default: the first).")
+    volume: float | None = option(None, "Queries per day, for annual kWh and kgCO2e per variant.",
+                                  check=(_at_least(0), "--volume must be >= 0 queries per day, got {value}"))
+    price_in: float | None = option(None, "API price per 1,000 prompt tokens (cl100k), for cost per 1k queries.", check=(_price_ok, PRICE))
+    price_out: float | None = option(None, "API price per 1,000 completion tokens (cl100k).", check=(_price_ok, PRICE))
+    store: str | None = option(None, "Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True)
+    resume: str | None = option(None, "Continue the stored run RUN (id, unique prefix, or 'last') where it stopped.", key=None)
+    no_cache: bool = option(False, "Generate everything afresh instead of reusing stored generations.")
+    strategy: str = option(EXHAUSTIVE, "exhaustive (every variant on every item) or race (stop variants dominated with confidence).",
+                           choices=STRATEGIES, check=(lambda v: v in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {{value!r}}"))
+    race_confidence: float = option(0.95, "Confidence for dropping a variant when racing.",
+                                    check=(_between(0, 1), "--race-confidence must be between 0 and 1, got {value}"))
+    race_margin: float = option(0.0, "Racing: a quality difference this small counts as none (e.g. 0.02); 0 drops only strictly dominated variants.",
+                                check=(_between(0, 1, lo_inclusive=True), "--race-margin must be between 0 and 1 (a quality difference), got {value}"))
+    budget: int | None = option(None, "Stop after this many generations.", check=(_at_least(1), "--budget must be at least 1 generation, got {value}"))
+    block: int | None = option(None, "Racing: items per block between checks (default: a tenth, at least 5).",
+                               check=(_at_least(2), "--block must be at least 2 items, got {value}"))
+    cascade: str | None = option(None, "SMALL,LARGE: try the small model first and escalate to the large one (models by name, alias or path).")
+    escalate_when: str | None = option(None, "Cascade rule: invalid (no valid answer), low-confidence (mean token log-probability below "
+                                             "--threshold) or verifier (the small model rejects its answer).")
+    threshold: float | None = option(None, "low-confidence: escalate below this mean token log-probability, e.g. -0.5.")
+    calibrate: bool = option(False, "low-confidence: put the cascade at every observed threshold on the frontier, marking the greenest meeting --min-quality.")
+    serving: str = option("standalone", "Serving profile: standalone (empty KV cache per query), prefix-cache (each variant's shared "
+                                        "prompt prefix cached), or both comma-separated to report side by side.",
+                          check=(_serving_ok, f"--serving {{value!r}}: give one or more of {', '.join(SERVING_PROFILES)}, comma-separated, each once"))
+    # outputs: what the run writes besides the store
+    export: str | None = option(None, "Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.", path=True, section=OUTPUTS)
+    parquet: bool = option(False, "With --export: also results.parquet and generations.parquet.", section=OUTPUTS)
+    mlflow: bool = option(False, "Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].", section=OUTPUTS)
+    json_file: str | None = option(None, "Write the JSON document (as --json prints it) to this file.", flag=None, path=True, section=OUTPUTS, key="json")
+    junit: str | None = option(None, "With thresholds: write JUnit XML here (one test case per check per variant).", flag=None, path=True, section=OUTPUTS)
+    summary: str | None = option(None, "With thresholds: write a Markdown summary here.", flag=None, path=True, section=OUTPUTS)
+    # thresholds: the gate applied to the finished run (the CLI exits 1 when it fails)
+    gate_min_quality: float | None = option(None, "Fail when quality is below this.", flag=None, section=THRESHOLDS, key="min_quality")
+    max_gco2e: float | None = option(None, "Fail when gCO2e per query is above this.", flag=None, section=THRESHOLDS)
+    max_energy_j: float | None = option(None, "Fail when J per query is above this.", flag=None, section=THRESHOLDS)
+    against: str | None = option(None, "Baseline results JSON to compare with.", flag=None, path=True, section=THRESHOLDS)
+    max_regression: float = option(0.0, "With against: fail when quality drops or carbon rises by more than this %.", flag=None,
+                                   section=THRESHOLDS, check=(_at_least(0), "--max-regression must be >= 0 percent, got {value}"))
+    check_variants: tuple = option((), "Variants to check (default: the recommended one).", flag=None, section=THRESHOLDS, key="variants")
+    check_all: bool = option(False, "Check every variant.", flag=None, section=THRESHOLDS, key="all")
+
+    @property
+    def has_gate(self) -> bool:
+        """Whether any threshold is set (then the finished run is gated)."""
+        return any(v is not None for v in (self.gate_min_quality, self.max_gco2e, self.max_energy_j, self.against))
