@@ -19,13 +19,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from fakes import InstantBackend, write_rows  # noqa: E402
+from fakes import streaming_backend, write_rows  # noqa: E402
 
 PROMPTS = HERE / "sst2.yaml"
 
 
 def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
-    """(peak MB, seconds) of a whole compare over `rows` rows with the instant backend."""
+    """(peak MB, seconds) of a whole compare over `rows` rows with a fake backend that keeps nothing."""
     from greenprompt.records.config import Config
     from greenprompt.engine.driver import compare
 
@@ -33,7 +33,7 @@ def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
     tracemalloc.start()
     t = time.perf_counter()
-    result = compare(options, backend_factory=InstantBackend)
+    result = compare(options, backend_factory=streaming_backend)
     seconds = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()

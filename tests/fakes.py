@@ -1,46 +1,81 @@
-"""Fakes for unit tests of pure logic and for scale benchmarks. End-to-end tests use the real model."""
+"""The one module of test fakes and shared test helpers.
+
+Fake backends are for unit tests of pure logic and for scale benchmarks; end-to-end tests use
+the real model through the real CLI. Every backend here has the interface the engine expects
+(`metadata`, `has_chat_template`, `generate(request) -> BackendOutput`, `close()`) and can
+be passed as `backend_factory` (the factory is called with the model path and options).
+"""
 
 from __future__ import annotations
 
 import csv
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from greenprompt.records import BackendOutput
+from typer.testing import CliRunner
 
-WORDS = ("positive", "negative")
+from greenprompt.cli.app import app
+from greenprompt.inputs.aliases import locate
+from greenprompt.records import BackendOutput, Generation
+
+SMALL, LARGE = "smollm2-135m", "gemma3-270m"  # the two packaged models
 
 
-class InstantBackend:
-    """Answers at once, deterministically: 'positive' when the text has an even length."""
+# ---- fake backends -------------------------------------------------------------------
 
-    metadata = {"general.name": "instant"}
+
+class FakeBackend:
+    """Answers 'positive' when the text says 'good', else 'negative', at once; raises on
+    texts containing 'boom'; raises KeyboardInterrupt after `interrupt_after` calls.
+    `calls` holds every request, unless record=False: the scale test streams 30,000
+    requests and measures memory, which kept requests would inflate."""
+
+    metadata = {"general.name": "fake"}
     has_chat_template = True
 
-    def __init__(self, *_):
-        self.calls = 0
+    def __init__(self, *_, interrupt_after: int | None = None, record: bool = True):
+        self.calls: list = []
+        self.n_calls = 0
+        self.record = record
+        self.interrupt_after = interrupt_after
+        self.closed = False
 
     def generate(self, request):
-        self.calls += 1
-        return BackendOutput(WORDS[len(request.text) % 2], len(request.text) // 4, 1, 0.0, 0.0, "stop")
+        self.n_calls += 1
+        if self.record:
+            self.calls.append(request)
+        if self.interrupt_after is not None and self.n_calls > self.interrupt_after:
+            raise KeyboardInterrupt
+        if "boom" in request.text:
+            raise RuntimeError("backend exploded")
+        word = "positive" if "good" in request.text else "negative"
+        return BackendOutput(word, len(request.text), 1, 0.001, 0.001, "stop")
 
     def close(self):
+        self.closed = True
+
+
+def streaming_backend(*_) -> FakeBackend:
+    """A backend factory for memory measurements: a FakeBackend that keeps no requests."""
+    return FakeBackend(record=False)
+
+
+def burn_cpu(seconds: float) -> None:
+    """Really spend CPU time, so the estimated energy (CPU time x power) follows the cost."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
         pass
-
-
-def write_rows(path: Path, rows: int) -> Path:
-    """A TSV with `rows` synthetic review rows (text, label)."""
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
-        w.writerow(["text", "label"])
-        for i in range(rows):
-            w.writerow([f"review number {i} says the film was {'good' if i % 3 else 'dull'} and {i % 7} stars", i % 2])
-    return path
 
 
 class ScriptedBackend:
     """Deterministic answers and CPU cost per variant, chosen by the prompt's first word:
-    `<tag>: ...`. Each tag maps to (how often it is right, milliseconds of CPU per call).
-    The CPU is really burnt, so the estimated energy follows the cost honestly."""
+    `<tag>: <item number> ...`. Each tag maps to (how often it is right, milliseconds of
+    CPU per call). It is its own factory: pass the instance as backend_factory."""
 
     metadata = {"general.name": "scripted"}
     has_chat_template = True
@@ -53,17 +88,158 @@ class ScriptedBackend:
         return self
 
     def generate(self, request):
-        import time
-
         tag, _, rest = request.text.partition(":")
         right_share, cpu_ms = self.plan[tag]
         self.calls.append(tag)
         item = int(rest.strip().split()[0])
         right = (item * 7919 % 100) < right_share * 100  # deterministic, spread over items
-        end = time.process_time() + cpu_ms / 1000
-        while time.process_time() < end:
-            pass
+        burn_cpu(cpu_ms / 1000)
         return BackendOutput("yes" if right else "no", 10, 1, 0.0, 0.0, "stop")
 
     def close(self):
         pass
+
+
+class PrefixBackend:
+    """Counts prompt words as tokens; with a restored prefix it 'evaluates' only the rest
+    (the prefix-cache interface: prompt_tokens, fill_prefix, use_prefix)."""
+
+    metadata = {"general.name": "prefix-fake"}
+    has_chat_template = True
+
+    def __init__(self, *_):
+        self.filled, self.armed, self.evaluated = {}, 0, []
+
+    def prompt_tokens(self, request):
+        return request.prompt_text().split()
+
+    def fill_prefix(self, key, tokens):
+        self.filled[key] = list(tokens)
+
+    def use_prefix(self, key):
+        self.armed = len(self.filled[key])
+
+    def generate(self, request):
+        tokens = self.prompt_tokens(request)
+        reused, self.armed = self.armed, 0
+        self.evaluated.append(len(tokens) - reused)
+        return BackendOutput("positive", len(tokens), 1, 0.0, 0.0, "stop", prefix_tokens=reused)
+
+    def close(self):
+        pass
+
+
+class ModelFakes:
+    """A backend factory for the two packaged models (their real files resolve; only the
+    generation is faked). Texts read `... #<item> ...`; item i's label is 'positive' unless
+    i % 3 == 0. The small model answers 'hmm' (no label) on odd items and burns 2 ms of CPU
+    per call, the large one is always right and burns 6 ms; as verifier ('Proposed answer:'
+    in the text) a model says 'yes' when the proposed answer holds a label. Both give a
+    mean log-probability of -2.0 on odd items, -0.1 on even ones. Tracks what is loaded."""
+
+    def __init__(self):
+        self.loaded: list[str] = []
+        self.open = 0
+        self.most_open = 0
+        self.names = {str(locate(SMALL)): SMALL, str(locate(LARGE)): LARGE}
+
+    def __call__(self, path, _options):
+        return _ModelFake(self, self.names[path])
+
+
+class _ModelFake:
+    def __init__(self, fakes: ModelFakes, name: str):
+        self.fakes, self.name = fakes, name
+        self.metadata = {"general.name": name}
+        self.has_chat_template = name == SMALL  # as the real files: gemma3-270m has none
+        fakes.loaded.append(name)
+        fakes.open += 1
+        fakes.most_open = max(fakes.most_open, fakes.open)
+
+    def generate(self, request):
+        burn_cpu(0.002 if self.name == SMALL else 0.006)
+        if "Proposed answer" in request.text:
+            proposed = request.text.split("Proposed answer:")[1]
+            ok = "positive" in proposed or "negative" in proposed
+            return BackendOutput("yes" if ok else "no", 30, 1, 0.0, 0.0, "stop")
+        item = int(request.text.split("#")[1].split()[0])
+        label = "positive" if item % 3 else "negative"
+        answer = "hmm" if self.name == SMALL and item % 2 else label
+        return BackendOutput(answer, 10, 1, 0.0, 0.0, "stop", mean_logprob=-2.0 if item % 2 else -0.1)
+
+    def close(self):
+        self.fakes.open -= 1
+
+
+# ---- records and data ----------------------------------------------------------------
+
+
+def gen(variant: str = "v", item: int = 0, energy: float | None = 1.0, *, output: str = "o", target: str = "t",
+        prompt_tokens: int = 10, completion_tokens: int = 1, repeat: int = 0, error: str | None = None,
+        logprob: float | None = None) -> Generation:
+    """A generation record with fixed timings (0.1 s wall, 0.2 s CPU, 0.05 s prefill and
+    decode); gCO2e is 1e-4 per joule, and unknown when the energy is."""
+    return Generation(
+        variant=variant, item_id=str(item), index=item, prompt="p", output=output, target=target,
+        prompt_tokens=prompt_tokens, completion_tokens=completion_tokens, prompt_tokens_cl100k=prompt_tokens,
+        completion_tokens_cl100k=completion_tokens, wall_s=0.1, cpu_s=0.2, prefill_s=0.05, decode_s=0.05,
+        energy_j=energy, energy_method="estimated", gco2e=None if energy is None else energy * 1e-4,
+        error=error, repeat=repeat, mean_logprob=logprob,
+    )
+
+
+def write_rows(path: Path, rows: int) -> Path:
+    """A TSV with `rows` synthetic review rows (text, label)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
+        w.writerow(["text", "label"])
+        for i in range(rows):
+            w.writerow([f"review number {i} says the film was {'good' if i % 3 else 'dull'} and {i % 7} stars", i % 2])
+    return path
+
+
+# ---- the CLI, in this process and in a child process -----------------------------------
+
+_runner = CliRunner()
+
+
+def invoke(*args, code: int | None = 0):
+    """Run the CLI in this process (arguments str()-ed) and assert its exit code, unless
+    code is None; returns click's Result (stdout and stderr apart)."""
+    result = _runner.invoke(app, [str(a) for a in args])
+    if code is not None:
+        assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr, result.exception)
+    return result
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def start_greenprompt(*args, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`python -m greenprompt <args>` as a child process with piped, text output.
+
+    SIGINT is reset to its default in the child before exec: a shell starts a background
+    job (`pytest ... &`) with SIGINT ignored, an ignored signal stays ignored across
+    fork and exec, and Python then installs no KeyboardInterrupt handler, so an
+    interrupted child would run on and exit 0. Popen's restore_signals does not help:
+    it resets SIGPIPE, SIGXFZ and SIGXFSZ only."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "greenprompt", *map(str, args)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
+        preexec_fn=_default_sigint,
+    )
+
+
+def stored_generations(store: Path, run_id: str | None = None) -> int:
+    """How many generations a store holds (of one run, or all); 0 while the file or its
+    tables do not exist yet (another process is creating them)."""
+    if not store.exists():  # connecting would create it
+        return 0
+    try:
+        with sqlite3.connect(store) as db:
+            if run_id:
+                return db.execute("SELECT COUNT(*) FROM generations WHERE run_id = ?", (run_id,)).fetchone()[0]
+            return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0

@@ -7,61 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fakes import LARGE, SMALL, ModelFakes, gen
 from greenprompt.analysis.cascades import cascade_points
 from greenprompt.inputs.cascade_spec import make_cascade
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.aliases import ALIASES, locate
-from greenprompt.records import BackendOutput, Generation
 from greenprompt.records.config import Config
 from greenprompt.engine.driver import compare
 from greenprompt.analysis.scoring import get_scorer
-
-SMALL, LARGE = "smollm2-135m", "gemma3-270m"
-
-
-class ModelFakes:
-    """A backend factory: the small model answers 'hmm' (no label) on odd items and burns
-    2 ms of CPU per call, the large one is always right and burns 6 ms; the small model
-    accepts its own answers as verifier only when they hold a label. Tracks what is loaded."""
-
-    def __init__(self):
-        self.loaded: list[str] = []
-        self.open = 0
-        self.most_open = 0
-        self.paths = {str(locate(SMALL)): SMALL, str(locate(LARGE)): LARGE}
-
-    def __call__(self, path, options):
-        fakes = self
-
-        class Backend:
-            metadata = {"general.name": fakes.paths[path]}
-            has_chat_template = fakes.paths[path] == SMALL
-
-            def __init__(self):
-                fakes.loaded.append(fakes.paths[path])
-                fakes.open += 1
-                fakes.most_open = max(fakes.most_open, fakes.open)
-
-            def generate(self, request):
-                import time
-
-                name = fakes.paths[path]
-                end = time.process_time() + (0.002 if name == SMALL else 0.006)
-                while time.process_time() < end:
-                    pass
-                if "Proposed answer" in request.text:
-                    ok = "positive" in request.text.split("Proposed answer:")[1] or "negative" in request.text.split("Proposed answer:")[1]
-                    return BackendOutput("yes" if ok else "no", 30, 1, 0.0, 0.0, "stop")
-                item = int(request.text.split("#")[1].split()[0])
-                label = "positive" if item % 3 else "negative"
-                answer = "hmm" if name == SMALL and item % 2 else label
-                return BackendOutput(answer, 10, 1, 0.0, 0.0, "stop", mean_logprob=-2.0 if item % 2 else -0.1)
-
-            def close(self):
-                fakes.open -= 1
-
-        return Backend()
-
 
 @pytest.fixture
 def task(tmp_path):
@@ -153,16 +106,12 @@ def test_cascade_and_model_errors_are_one_clear_line(task):
         compare(Config(prompts=str(task), models=(SMALL, SMALL)), backend_factory=ModelFakes())
 
 
-def _gen(variant, item, energy, output="positive", logprob=None):
-    return Generation(variant, str(item), item, "p", output, "positive", 10, 1, 8, 1, 0.1, 0.1, 0.05, 0.05, energy,
-                      "estimated", energy * 1e-4, mean_logprob=logprob)
-
-
 @given(st.lists(st.tuples(st.floats(-5, 0), st.floats(0.01, 5), st.floats(0.01, 5), st.booleans()), min_size=1, max_size=30))
 def test_calibration_curves_are_monotone(rows):
     gens = []
     for i, (lp, small_j, large_j, right) in enumerate(rows):
-        gens += [_gen("v@s", i, small_j, "positive" if right else "negative", lp), _gen("v@l", i, large_j)]
+        gens += [gen("v@s", i, small_j, output="positive" if right else "negative", target="positive", logprob=lp),
+                 gen("v@l", i, large_j, output="positive", target="positive")]
     spec = make_cascade("s,l", "low-confidence", calibrate=True)
     points = sorted(cascade_points(spec, ["v"], gens, get_scorer("choice:positive,negative").valid), key=lambda p: p.threshold)
     assert points and all(len(p.generations) == len(rows) for p in points)

@@ -1,13 +1,8 @@
 import numpy as np
 import pytest
 
+from fakes import gen
 from greenprompt.analysis.energy_fit import fit_energy, predict_j
-from greenprompt.records import Generation
-
-
-def gen(prompt, completion, energy, error=None):
-    return Generation("v", "i", 0, "p", "o", "t", prompt, completion, prompt, completion, 0.1, 0.1, None, None,
-                      energy, "estimated", None, error=error)
 
 
 def test_fit_recovers_known_coefficients():
@@ -16,8 +11,8 @@ def test_fit_recovers_known_coefficients():
     gens = []
     for _ in range(200):
         p, k = int(rng.integers(20, 300)), int(rng.integers(1, 100))
-        gens.append(gen(p, k, a * p + b * k + c + rng.normal(0, 0.01)))
-    gens.append(gen(50, 5, 999.0, error="failed generations are left out"))
+        gens.append(gen(energy=a * p + b * k + c + rng.normal(0, 0.01), prompt_tokens=p, completion_tokens=k))
+    gens.append(gen(energy=999.0, prompt_tokens=50, completion_tokens=5, error="failed generations are left out"))
     fit, note = fit_energy(gens)
     assert note == "" and fit.n == 200
     assert fit.j_per_prompt_token == pytest.approx(a, rel=0.02)
@@ -28,7 +23,7 @@ def test_fit_recovers_known_coefficients():
 
 
 def test_fit_says_why_it_cannot_fit():
-    assert fit_energy([gen(10, 1, 1.0)])[0] is None
-    constant_prompt = [gen(10, k, 0.1 * k) for k in range(1, 10)]
+    assert fit_energy([gen(energy=1.0, prompt_tokens=10, completion_tokens=1)])[0] is None
+    constant_prompt = [gen(energy=0.1 * k, prompt_tokens=10, completion_tokens=k) for k in range(1, 10)]
     fit, note = fit_energy(constant_prompt)
     assert fit is None and "vary" in note

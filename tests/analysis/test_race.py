@@ -3,17 +3,11 @@
 import numpy as np
 import pytest
 
-from fakes import ScriptedBackend
+from fakes import ScriptedBackend, gen
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.analysis.race import dominated_with_confidence
-from greenprompt.records import Generation
 from greenprompt.records.config import Config
 from greenprompt.engine.driver import compare
-
-
-def gen(variant, item, energy):
-    return Generation(variant, str(item), item, "p", "o", "t", 10, 1, 8, 1, 0.1, 0.1, 0.05, 0.05, energy, "estimated",
-                      energy * 1e-4)
 
 
 def synthetic(spec, n=40, seed=0):

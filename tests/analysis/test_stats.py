@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from greenprompt.records import Generation
+from fakes import gen
 from greenprompt.analysis.stats import Samples, bootstrap, collect, frontier_share, interval
 
 
@@ -81,15 +81,10 @@ def test_interval_of_nothing_is_none():
     assert interval(np.array([np.nan, np.nan]), 0.95) is None
 
 
-def gen(variant, item, repeat, energy=1.0, error=None):
-    return Generation(variant, str(item), item, "p", "o", "t", 1, 1, 1, 1, 0.1, 0.1, 0.05, 0.05,
-                      energy, "estimated", energy / 10, error=error, repeat=repeat)
-
-
 def test_collect_marks_missing_cells_and_errors_unknown():
-    gens = [gen(v, i, r) for i in range(2) for r in range(2) for v in ("a", "b")]
-    gens.append(gen("a", 2, 0))  # item 2 interrupted: only one of four cells
-    gens[0] = gen("a", 0, 0, error="boom")
+    gens = [gen(v, i, repeat=r) for i in range(2) for r in range(2) for v in ("a", "b")]
+    gens.append(gen("a", 2))  # item 2 interrupted: only one of four cells
+    gens[0] = gen("a", 0, error="boom")
     s = collect(["a", "b"], gens, [1.0] * len(gens), repeats=2)
     assert s.score.shape == (2, 3, 2)
     assert np.isnan(s.energy[0, 0, 0]) and not np.isnan(s.energy[1, 0, 0])

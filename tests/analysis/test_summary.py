@@ -1,16 +1,7 @@
 import pytest
 
-from greenprompt.records import Generation
+from fakes import gen
 from greenprompt.analysis.summary import summarize
-
-
-def gen(variant, item, energy, error=None, completion=1):
-    return Generation(
-        variant=variant, item_id=str(item), index=item, prompt="p", output="o", target="t",
-        prompt_tokens=10, completion_tokens=completion, prompt_tokens_cl100k=8, completion_tokens_cl100k=completion,
-        wall_s=0.1, cpu_s=0.2, prefill_s=0.05, decode_s=0.05, energy_j=energy, energy_method="estimated",
-        gco2e=None if energy is None else energy * 1e-4, error=error,
-    )
 
 
 def test_ranking_knee_and_recommendation():
@@ -29,7 +20,7 @@ def test_ranking_knee_and_recommendation():
 
 
 def test_errors_score_zero_and_costs_exclude_them():
-    gens = [gen("a", 0, 2.0, completion=4), gen("a", 1, 0.5, error="RuntimeError: x", completion=0)]
+    gens = [gen("a", 0, 2.0, completion_tokens=4), gen("a", 1, 0.5, error="RuntimeError: x", completion_tokens=0)]
     (v,), _ = summarize(["a"], gens, [1.0, 0.0])
     assert v.errors == 1 and v.n == 2 and v.quality == 0.5
     assert v.energy_j == pytest.approx(2.0) and v.completion_tokens == 4

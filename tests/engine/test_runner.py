@@ -2,34 +2,10 @@
 
 import pytest
 
+from fakes import FakeBackend
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.records import BackendOutput
 from greenprompt.records.config import Config
 from greenprompt.engine.driver import compare
-
-
-class FakeBackend:
-    """Answers 'positive' for reviews containing 'good'; fails on items containing 'boom'."""
-
-    metadata = {"general.name": "fake"}
-    has_chat_template = True
-
-    def __init__(self, *_, interrupt_after=None):
-        self.calls = []
-        self.interrupt_after = interrupt_after
-        self.closed = False
-
-    def generate(self, request):
-        self.calls.append(request)
-        if self.interrupt_after is not None and len(self.calls) > self.interrupt_after:
-            raise KeyboardInterrupt
-        if "boom" in request.text:
-            raise RuntimeError("backend exploded")
-        word = "positive" if "good" in request.text else "negative"
-        return BackendOutput(word, len(request.text), 1, 0.001, 0.001, "stop")
-
-    def close(self):
-        self.closed = True
 
 
 @pytest.fixture

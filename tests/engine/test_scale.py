@@ -4,7 +4,7 @@ memory than 1,000 rows (fast fake backend in this test only: the model is not me
 import tracemalloc
 
 from conftest import ROOT
-from fakes import InstantBackend, write_rows
+from fakes import streaming_backend, write_rows
 from greenprompt.records.config import Config
 from greenprompt.engine.driver import compare
 
@@ -16,7 +16,7 @@ def peak_mb(tmp_path, rows):
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(tmp_path / f"{rows}.db"))
     tracemalloc.start()
     try:
-        result = compare(options, backend_factory=InstantBackend)
+        result = compare(options, backend_factory=streaming_backend)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

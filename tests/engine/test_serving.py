@@ -5,22 +5,12 @@ import json
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from conftest import EXAMPLE
-from fakes import write_rows
-from greenprompt.cli.app import app
+from fakes import PrefixBackend, invoke, write_rows
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.records import BackendOutput
 from greenprompt.records.config import Config
 from greenprompt.engine.driver import compare, serving_profiles, shared_prefix
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
-
 
 # ---- pure logic --------------------------------------------------------------------
 
@@ -48,34 +38,6 @@ def test_serving_profiles_are_parsed_and_checked():
     for bad in ("", "kv", "standalone,standalone", "standalone,,nope"):
         with pytest.raises(GreenPromptError, match="--serving"):
             serving_profiles(bad)
-
-
-class PrefixBackend:
-    """Counts prompt words as tokens; with a restored prefix it 'evaluates' only the rest."""
-
-    metadata = {"general.name": "prefix-fake"}
-    has_chat_template = True
-
-    def __init__(self, *_):
-        self.filled, self.armed, self.evaluated = {}, 0, []
-
-    def prompt_tokens(self, request):
-        return request.prompt_text().split()
-
-    def fill_prefix(self, key, tokens):
-        self.filled[key] = list(tokens)
-
-    def use_prefix(self, key):
-        self.armed = len(self.filled[key])
-
-    def generate(self, request):
-        tokens = self.prompt_tokens(request)
-        reused, self.armed = self.armed, 0
-        self.evaluated.append(len(tokens) - reused)
-        return BackendOutput("positive", len(tokens), 1, 0.0, 0.0, "stop", prefix_tokens=reused)
-
-    def close(self):
-        pass
 
 
 @pytest.fixture
@@ -124,7 +86,7 @@ def test_resume_takes_one_profile(prompt_set):
 
 
 def test_a_bad_profile_is_one_line_and_exit_2(prompt_set):
-    result = invoke("compare", prompt_set, "--serving", "warm")
+    result = invoke("compare", prompt_set, "--serving", "warm", code=2)
     assert result.exit_code == 2
     assert "--serving" in result.stderr and "Traceback" not in result.output
 
