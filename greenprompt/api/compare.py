@@ -1,38 +1,117 @@
-"""The Python API for notebooks and scripts: the same records the CLI prints.
+"""`greenprompt.compare`: everything `greenprompt compare` does, from Python.
 
-    from greenprompt import compare, load_prompt_set, load_dataset
+    from greenprompt import compare
     result = compare("prompts/reviews.yaml", limit=5)
+    result = compare(experiment="greenprompt.yaml")      # thresholds, outputs and all
+    result.gate.passed                                   # when the file sets thresholds
 """
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
-from greenprompt.records import PromptSet, RunResult
+from greenprompt.api.engine import run_comparison
+from greenprompt.api.gate import apply_gate, write_text
+from greenprompt.records import GateOutcome, PromptSet, RunResult
+from greenprompt.records.config import Config, check_names, resolve_config
 
 
-def compare(prompts: str | Path | PromptSet, *, progress=None, **options: Any) -> RunResult:
-    """Run a comparison and return its `RunResult`.
+def configure(prompts: str | Path | PromptSet | None = None, experiment: str | Path | None = None,
+              given: Mapping[str, Any] | None = None,
+              environ: Mapping[str, str] | None = None) -> tuple[Config, PromptSet | None]:
+    """The checked configuration from the keywords (or command line), the experiment file
+    and the GREENPROMPT_* environment, in that order (`resolve_config`); and the prompt set
+    when it is given as one or inline in the experiment file."""
+    from greenprompt.inputs.experiment_file import load_experiment
 
-    `prompts` is a prompt-set file or directory, or a `PromptSet` (from `load_prompt_set`).
-    `options` are those of `greenprompt compare` with underscores: dataset, model, target,
-    scorer, limit, sample, seed, mode, repeats, baseline, min_quality, country, region,
-    carbon_intensity, pue, volume, price_in, price_out, store, no_cache, resume, ...
-    `progress(generation, done, total)` is called after each generation.
+    given = {k: str(v) if isinstance(v, Path) else v for k, v in (given or {}).items()}
+    check_names(Config, given, "compare()")
+    exp = load_experiment(experiment) if experiment is not None else None
+    from_file = dict(exp.values) if exp else {}
+    prompt_set = None
+    if isinstance(prompts, PromptSet):
+        prompt_set, given["prompts"] = prompts, prompts.path
+    elif prompts is not None:
+        given["prompts"] = str(prompts)
+    elif exp is not None and exp.inline_prompts is not None:
+        from greenprompt.inputs.prompt_sets import prompt_set_from_data
+
+        prompt_set = prompt_set_from_data(exp.inline_prompts, exp.path)
+        from_file["prompts"] = str(exp.path)
+    config = resolve_config(Config, given, from_file, os.environ if environ is None else environ)
+    return config, prompt_set
+
+
+def compare(prompts: str | Path | PromptSet | None = None, *, experiment: str | Path | None = None, progress=None,
+            executor: Any = None, **options: Any) -> RunResult:
+    """Run a comparison as `greenprompt compare` does and return its `RunResult`.
+
+    `prompts` is a prompt-set file or directory, or a `PromptSet`; `experiment` an
+    experiment file (as `compare -c`). `options` are the fields of `greenprompt.Config`
+    (those of `greenprompt compare` with underscores, plus the file-only json_file, junit,
+    summary and thresholds gate_min_quality, max_gco2e, max_energy_j, against,
+    max_regression, check_variants, check_all). Precedence: these keywords, then the
+    experiment file, then GREENPROMPT_* variables, then defaults. `progress(generation,
+    done, total)` is called after each generation.
+
+    The result carries `written` (files exported), `mlflow_run_id` and, when thresholds are
+    set, `gate` (a GateOutcome): a failed gate is reported there, never raised.
     """
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare as run_compare
+    config, prompt_set = configure(prompts, experiment, options)
+    return run_configured(config, prompt_set, progress, executor)
 
-    prompt_set = prompts if isinstance(prompts, PromptSet) else None
-    path = prompt_set.path if prompt_set else str(prompts)
-    try:
-        run_options = Config(prompts=path, **options)
-    except TypeError as e:
-        from greenprompt.records.errors import GreenPromptError
 
-        raise GreenPromptError(f"compare(): {e}") from None
-    return run_compare(run_options, progress=progress, prompt_set=prompt_set)
+def run_configured(config: Config, prompt_set: PromptSet | None = None, progress=None, executor: Any = None) -> RunResult:
+    """Run a checked configuration, then write its outputs and apply its gate."""
+    from greenprompt.outputs.export import prepare_export_dir
+
+    if config.export is not None:
+        prepare_export_dir(config.export)  # refuse an unwritable folder before any generation
+    result = run_comparison(config, prompt_set, progress, executor)
+    result = deliver(result, config)
+    if config.has_gate and not any(r.interrupted for r in result.profiles):
+        result = replace(result, gate=gate_run(result, config))
+    return result
+
+
+def export_files(result: RunResult, directory: str | Path, parquet: bool = False) -> tuple[str, ...]:
+    """The run's files; further serving profiles go beside the first one's, one folder each."""
+    from greenprompt.outputs.export import export_run
+
+    written = export_run(result, directory, parquet=parquet)
+    for other in result.other_servings:
+        written += export_run(other, Path(directory) / other.serving, parquet=parquet)
+    return tuple(map(str, written))
+
+
+def deliver(result: RunResult, config: Config) -> RunResult:
+    """The outputs besides the store: export folder, JSON file, MLflow."""
+    written: tuple[str, ...] = ()
+    if config.export is not None:
+        written = export_files(result, config.export, config.parquet)
+    if config.json_file is not None:
+        write_text(config.json_file, json.dumps(to_json(result), indent=2) + "\n")
+    mlflow_id = None
+    if config.mlflow:
+        from greenprompt.outputs.mlflow import log_run
+
+        mlflow_id = log_run(result)
+    return replace(result, written=written, mlflow_run_id=mlflow_id)
+
+
+def gate_run(result: RunResult, config: Config) -> GateOutcome:
+    """The configuration's thresholds on the finished run, with its JUnit and summary files."""
+    from greenprompt.api.runs import load_document
+
+    baseline = load_document(config.against, config.store) if config.against else None
+    return apply_gate(to_json(result), min_quality=config.gate_min_quality, max_gco2e=config.max_gco2e,
+                      max_energy_j=config.max_energy_j, baseline=baseline, max_regression=config.max_regression,
+                      variants=config.check_variants, all_variants=config.check_all, junit=config.junit,
+                      summary=config.summary)
 
 
 def to_json(result: RunResult) -> dict[str, Any]:

@@ -1,13 +1,15 @@
 """Experiment files: one YAML file holds a whole reproducible comparison (prompt set inline
 or by path, dataset, model, scorer, metering, thresholds and outputs).
 
-Precedence, highest first: command-line options, the experiment file, GREENPROMPT_*
-environment variables, built-in defaults.
+The keys are derived from the config fields (greenprompt.records.config): a field's `key`
+and `section`. Precedence, highest first: command-line options or API keywords, the
+experiment file, GREENPROMPT_* environment variables, built-in defaults (`resolve_config`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,27 +17,36 @@ from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.aliases import ALIASES
 from greenprompt.inputs.model_specs import specs_from_data
 from greenprompt.inputs.prompt_sets import check_keys, read_yaml
+from greenprompt.records.config import OUTPUTS, THRESHOLDS, Config, meta
 
-# compare options an experiment file may set, and which of them are paths
-OPTION_KEYS = (
-    "prompts", "dataset", "model", "target", "scorer", "limit", "sample", "seed", "mode", "n_ctx", "threads",
-    "country", "region", "carbon_intensity", "pue", "min_quality", "repeats", "ci_level", "bootstrap", "baseline",
-    "volume", "price_in", "price_out", "store", "no_cache", "strategy", "race_confidence", "race_margin", "budget", "block",
-    "serving", "models", "cascade", "escalate_when", "threshold", "calibrate",
-)
-PATH_KEYS = ("prompts", "dataset", "model", "store")
-THRESHOLD_KEYS = ("min_quality", "max_gco2e", "max_energy_j", "against", "max_regression", "variants", "all")
-OUTPUT_KEYS = ("export", "json", "junit", "summary")
-TOP_KEYS = OPTION_KEYS + ("thresholds", "outputs")
+SECTIONS = (THRESHOLDS, OUTPUTS)
+
+
+def file_keys(section: str | None = None) -> dict[str, dataclasses.Field]:
+    """The experiment-file keys of one section (None: the top level), derived from the
+    config fields: key -> field."""
+    keys = {}
+    for f in dataclasses.fields(Config):
+        m = meta(f)
+        if m.key is not None and m.section == section:
+            keys[m.key] = f
+    return keys
+
+
+TOP_KEYS = (*file_keys(), *SECTIONS)
 
 
 @dataclass(frozen=True)
 class Experiment:
     path: Path
-    options: dict[str, Any]  # compare options, paths resolved
+    values: dict[str, Any]  # config field -> value, every section, paths resolved
     inline_prompts: dict[str, Any] | None = None
-    thresholds: dict[str, Any] = field(default_factory=dict)
-    outputs: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def options(self) -> dict[str, Any]:
+        """The top-level options (those of the comparison itself)."""
+        top = file_keys()
+        return {k: v for k, v in self.values.items() if k in {f.name for f in top.values()}}
 
 
 def _mapping(value: Any, where: str, allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -47,46 +58,45 @@ def _mapping(value: Any, where: str, allowed: tuple[str, ...]) -> dict[str, Any]
     return dict(value)
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment file; relative paths are relative to the file."""
-    p = Path(path)
+def _read(p: Path) -> dict[str, Any]:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as e:
         raise GreenPromptError(f"{p}: cannot read the experiment file ({e.strerror}); `greenprompt init` writes a starter") from None
     except UnicodeDecodeError as e:
         raise GreenPromptError(f"{p}: the experiment file is not UTF-8 text ({e.reason})") from None
-    data = _mapping(read_yaml(text, str(p)), str(p), TOP_KEYS)
+    return _mapping(read_yaml(text, str(p)), str(p), TOP_KEYS)
+
+
+def _value(f: dataclasses.Field, value: Any, p: Path) -> Any:
+    """A file value as the field takes it: paths relative to the file (aliases kept)."""
     base = p.parent
-
-    def resolve(value: Any) -> str:
+    if f.name == "models" and value is not None:
+        return specs_from_data(value, str(p), base)
+    if meta(f).path and value is not None and not (f.name == "model" and str(value) in ALIASES):
         return str(base / str(value))
+    if isinstance(value, list):
+        return tuple(value)
+    return value
 
-    options = {k: v for k, v in data.items() if k in OPTION_KEYS}
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and check an experiment file; relative paths are relative to the file."""
+    p = Path(path)
+    data = _read(p)
+    values: dict[str, Any] = {}
     inline = None
-    if isinstance(options.get("prompts"), dict):
-        inline = options.pop("prompts")
-    for key in PATH_KEYS:
-        if options.get(key) is not None and not (key == "model" and str(options[key]) in ALIASES):
-            options[key] = resolve(options[key])
-    if options.get("models") is not None:
-        options["models"] = specs_from_data(options["models"], str(p), base)
-    thresholds = _mapping(data.get("thresholds"), f"{p}: thresholds", THRESHOLD_KEYS)
-    if thresholds.get("against") is not None:
-        thresholds["against"] = resolve(thresholds["against"])
-    outputs = {k: Path(resolve(v)) for k, v in _mapping(data.get("outputs"), f"{p}: outputs", OUTPUT_KEYS).items() if v}
-    if "prompts" not in options and inline is None:
+    if isinstance(data.get("prompts"), dict):
+        inline = data.pop("prompts")
+    for section in (None, *SECTIONS):
+        keys = file_keys(section)
+        where = str(p) if section is None else f"{p}: {section}"
+        given = {k: v for k, v in data.items() if k not in SECTIONS} if section is None else _mapping(data.get(section), where, tuple(keys))
+        for key, value in given.items():
+            f = keys[key]
+            if section == OUTPUTS and not value:
+                continue  # an empty output entry writes nothing, as before
+            values[f.name] = _value(f, value, p)
+    if "prompts" not in values and inline is None:
         raise GreenPromptError(f"{p}: no 'prompts' (a prompt-set path, or the set itself with its 'variants')")
-    return Experiment(p, options, inline, thresholds, outputs)
-
-
-def merge(cli: dict[str, Any], from_command_line: set[str], experiment: Experiment | None) -> dict[str, Any]:
-    """Option values: given on the command line, else from the file, else the CLI's own
-    value (which is the GREENPROMPT_* environment variable or the default)."""
-    if experiment is None:
-        return dict(cli)
-    merged = dict(cli)
-    for key, value in experiment.options.items():
-        if key not in from_command_line:
-            merged[key] = value
-    return merged
+    return Experiment(p, values, inline)

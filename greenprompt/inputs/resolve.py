@@ -13,7 +13,6 @@ from greenprompt.inputs.model_specs import resolve_models, spec_from_option
 from greenprompt.inputs.prompt_sets import check_columns, load_prompt_set
 from greenprompt.records.config import InputConfig
 from greenprompt.records import (
-    MODES,
     CarbonIntensity,
     CascadeSpec,
     Dataset,
@@ -56,12 +55,11 @@ def model_specs(options: InputConfig, prompt_set: PromptSet) -> tuple[ModelSpec,
 
 def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set: PromptSet | None = None) -> Inputs:
     """Load and cross-check the inputs; a GreenPromptError names what is wrong."""
+    options.validate()  # the options' own checks (records.config), before any file is read
     prompt_set = prompt_set or load_prompt_set(options.prompts)
     dataset_path = options.dataset or prompt_set.dataset
     if not dataset_path:
         raise GreenPromptError(f"{prompt_set.path}: no dataset; pass --dataset PATH or set 'dataset:' in the prompt set")
-    if options.n_ctx < 16:
-        raise GreenPromptError(f"--n-ctx must be at least 16 tokens, got {options.n_ctx}")
     dataset = load_dataset(
         dataset_path,
         target=options.target or prompt_set.target,
@@ -71,9 +69,7 @@ def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set
         require_target=require_target,
     )
     check_columns(prompt_set, dataset.column_names)
-    mode = options.mode or prompt_set.mode
-    if mode is not None and mode not in MODES:
-        raise GreenPromptError(f"--mode must be one of {', '.join(MODES)}, got {mode!r}")
+    mode = options.mode or prompt_set.mode  # both checked: the option by validate(), the set's on loading
     intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
     specs = model_specs(options, prompt_set)
     models = resolve_models(specs, mode)

@@ -3,14 +3,17 @@
 Each field carries its metadata (help text, command-line flag, check, experiment-file key,
 whether it is a path). The `compare`/`estimate` command-line options, the experiment-file
 keys, the GREENPROMPT_* environment variables and the API keyword arguments are all derived
-from these fields (greenprompt.records.sources holds the derivations and the precedence rule).
+from these fields: the environment and the precedence rule here (`resolve_config`), the file
+keys in greenprompt.inputs.experiment_file, the options in greenprompt.cli.options.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.inputs import MODES, SERVING_PROFILES, ModelSpec
@@ -138,6 +141,18 @@ def _model_spec(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class EstimateConfig(InputConfig):
+    """`greenprompt estimate`: the input options plus where the energy model comes from."""
+
+    calibration: str | None = option(
+        None, "A `compare --json` result: its fitted energy model and completion lengths.", flag="--from", path=True,
+        key=None, check=(lambda v: v is not None, "estimate needs an energy model: pass --from RESULTS.json written by `compare --json`"))
+    completion_tokens: float | None = option(
+        None, "Completion length guess for variants not in the stored run.", key=None,
+        check=(lambda v: v is None or v >= 0, "--completion-tokens must be >= 0, got {value}"))
+
+
 def _price_ok(value: float | None) -> bool:
     return value is None or value >= 0
 
@@ -172,7 +187,7 @@ class Config(InputConfig):
                            choices=STRATEGIES, check=(lambda v: v in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {{value!r}}"))
     race_confidence: float = option(0.95, "Confidence for dropping a variant when racing.",
                                     check=(_between(0, 1), "--race-confidence must be between 0 and 1, got {value}"))
-    race_margin: float = option(0.0, "Racing: a quality difference this small counts as none (e.g. 0.02); 0 drops only strictly dominated variants.",
+    race_margin: float = option(0.02, "Racing: a quality difference this small counts as none (default 0.02, see docs/methodology.md); 0 drops only strictly dominated variants.",
                                 check=(_between(0, 1, lo_inclusive=True), "--race-margin must be between 0 and 1 (a quality difference), got {value}"))
     budget: int | None = option(None, "Stop after this many generations.", check=(_at_least(1), "--budget must be at least 1 generation, got {value}"))
     block: int | None = option(None, "Racing: items per block between checks (default: a tenth, at least 5).",
@@ -206,3 +221,91 @@ class Config(InputConfig):
     def has_gate(self) -> bool:
         """Whether any threshold is set (then the finished run is gated)."""
         return any(v is not None for v in (self.gate_min_quality, self.max_gco2e, self.max_energy_j, self.against))
+
+
+ENV_PREFIX = "GREENPROMPT_"
+_TRUE, _FALSE = ("1", "true", "t", "yes", "y", "on"), ("0", "false", "f", "no", "n", "off")
+
+
+def env_name(f: dataclasses.Field) -> str | None:
+    """GREENPROMPT_<FLAG>, for the fields that have a command-line option (as click named them)."""
+    flag = meta(f).flag
+    return None if flag is None else ENV_PREFIX + flag.lstrip("-").replace("-", "_").upper()
+
+
+def field_type(cls: type, name: str) -> type:
+    """The field's value type without None: str, int, float, bool or tuple."""
+    hint = typing.get_type_hints(cls)[name]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    return typing.get_origin(hint) or hint if not args or hint is tuple else (typing.get_origin(args[0]) or args[0])
+
+
+def parse_text(kind: type, text: str, where: str) -> Any:
+    """A value from text (an environment variable): `where` names it in the error."""
+    if kind is bool:
+        if text.strip().lower() in _TRUE + _FALSE:
+            return text.strip().lower() in _TRUE
+        raise GreenPromptError(f"{where}={text}: not true or false (1/0, yes/no, on/off)")
+    if kind is int:
+        try:
+            return int(text)
+        except ValueError:
+            raise GreenPromptError(f"{where}={text}: not a whole number") from None
+    if kind is float:
+        try:
+            return float(text)
+        except ValueError:
+            raise GreenPromptError(f"{where}={text}: not a number") from None
+    if kind is tuple:  # as click splits a repeatable option's variable: on whitespace
+        return tuple(text.split())
+    return text
+
+
+def env_values(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The fields set by GREENPROMPT_* variables (empty ones count as unset), parsed by type."""
+    values = {}
+    for f in dataclasses.fields(cls):
+        name = env_name(f)
+        if name and environ.get(name):
+            values[f.name] = parse_text(field_type(cls, f.name), environ[name], name)
+    return values
+
+
+def check_names(cls: type, given: Mapping[str, Any], where: str) -> None:
+    """An unknown option names itself and the closest known one."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    for key in given:
+        if key not in names:
+            close = difflib.get_close_matches(key, names, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; options: {', '.join(names)}"
+            raise GreenPromptError(f"{where}: unexpected keyword argument {key!r}{hint}")
+
+
+def fold(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Within one source, a field that `folds_into` another becomes that one: `model: X`
+    is `models: [X]` unless the same source names `models` (then `models` wins, as before)."""
+    out = dict(values)
+    for f in dataclasses.fields(cls):
+        into = meta(f).folds_into
+        if into and f.name in out:
+            value = out.pop(f.name)
+            if value is not None and into not in out:
+                out[into] = (value,)
+    return out
+
+
+def resolve_config(cls: type, given: Mapping[str, Any], from_file: Mapping[str, Any],
+                   environ: Mapping[str, str]) -> Any:
+    """THE precedence rule, per field: the command line or API keyword (`given`), else the
+    experiment file, else the GREENPROMPT_* environment, else the field's default. Checked."""
+    check_names(cls, given, "options")
+    sources = [fold(cls, given), fold(cls, from_file), fold(cls, env_values(cls, environ))]
+    values = {}
+    for f in dataclasses.fields(cls):
+        for source in sources:
+            if f.name in source:
+                values[f.name] = source[f.name]
+                break
+    config = cls(**values)
+    config.validate()
+    return config

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from conftest import ROOT
 from greenprompt.cli.app import app
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.inputs.experiment_file import load_experiment, merge
+from greenprompt.inputs.experiment_file import TOP_KEYS, file_keys, load_experiment
+from greenprompt.records.config import Config
 
 runner = CliRunner()
 
@@ -21,16 +22,26 @@ def test_load_resolves_paths_relative_to_the_file(tmp_path):
                    "outputs: {json: out/run.json}\n")
     e = load_experiment(exp)
     assert e.options == {"prompts": str(exp.parent / "p.yaml"), "dataset": str(exp.parent / "../d.csv"), "limit": 3}
-    assert e.thresholds == {"min_quality": 0.5, "against": str(exp.parent / "b.json")}
-    assert e.outputs == {"json": exp.parent / "out" / "run.json"}
+    assert e.values == {**e.options, "gate_min_quality": 0.5, "against": str(exp.parent / "b.json"),
+                        "json_file": str(exp.parent / "out" / "run.json")}
 
 
-def test_precedence_command_line_then_file_then_environment():
-    from greenprompt.inputs.experiment_file import Experiment
+def test_file_keys_are_the_config_fields():
+    """Every Config field is an experiment-file key (under its section) or a CLI-only option;
+    the keys a file may hold are exactly these plus the two sections."""
+    import dataclasses
 
-    exp = Experiment(ROOT, {"limit": 5, "country": "FRA"})
-    cli = {"limit": 2, "country": "DEU", "pue": 1.3}  # values click resolved (CLI, env or default)
-    assert merge(cli, {"limit"}, exp) == {"limit": 2, "country": "FRA", "pue": 1.3}
+    from greenprompt.records.config import meta
+
+    sections = {None: set(file_keys()), "thresholds": set(file_keys("thresholds")), "outputs": set(file_keys("outputs"))}
+    for f in dataclasses.fields(Config):
+        m = meta(f)
+        assert m.key is not None or m.flag is not None, f"{f.name}: neither a file key nor a flag"
+        if m.key is not None:
+            assert m.key in sections[m.section], f.name
+    assert set(TOP_KEYS) == sections[None] | {"thresholds", "outputs"}
+    assert sections["thresholds"] == {"min_quality", "max_gco2e", "max_energy_j", "against", "max_regression", "variants", "all"}
+    assert {"export", "json", "junit", "summary"} <= sections["outputs"]
 
 
 @pytest.mark.parametrize(

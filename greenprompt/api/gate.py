@@ -1,0 +1,37 @@
+"""Thresholds on a run's JSON document: the checks, and their JUnit and Markdown files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Sequence
+
+from greenprompt.records import GateOutcome
+from greenprompt.records.errors import GreenPromptError
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write a file, creating its folder; an unwritable place is a GreenPromptError."""
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise GreenPromptError(f"{p}: cannot write ({e.strerror})") from None
+    return p
+
+
+def apply_gate(doc: dict[str, Any], *, min_quality: float | None = None, max_gco2e: float | None = None,
+               max_energy_j: float | None = None, baseline: dict[str, Any] | None = None, max_regression: float = 0.0,
+               variants: Sequence[str] = (), all_variants: bool = False, junit: str | Path | None = None,
+               summary: str | Path | None = None) -> GateOutcome:
+    """Run the checks on `doc` (against `baseline`, a document, when given) and write the
+    JUnit XML and Markdown summary when asked. Never raises for a failed check."""
+    from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks
+
+    thresholds = Thresholds(min_quality, max_gco2e, max_energy_j, float(max_regression) if baseline else None)
+    checks = run_checks(doc, thresholds, baseline, variants or (), all_variants)
+    if junit is not None:
+        write_text(junit, junit_xml(doc, checks))
+    if summary is not None:
+        write_text(summary, markdown_summary(doc, checks))
+    return GateOutcome(doc.get("run_id"), tuple(checks), all(c.passed for c in checks))

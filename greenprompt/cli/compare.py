@@ -1,0 +1,59 @@
+"""`greenprompt compare`: its options (derived from Config), one API call, the presentation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from greenprompt.cli.common import EXIT_CHECK_FAILED, EXIT_INTERRUPTED, print_checks, print_json, sigterm_as_interrupt, stderr, stdout
+from greenprompt.cli.options import given_on_command_line, with_config_options
+from greenprompt.records.config import Config
+
+ConfigOption = Annotated[Optional[Path], typer.Option(
+    "--config", "-c", envvar="GREENPROMPT_CONFIG",
+    help="Experiment file: prompt set, dataset, model, metering, thresholds and outputs in one YAML file.")]
+
+
+@with_config_options(Config)
+def compare(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", envvar="GREENPROMPT_AS_JSON", help="Print one JSON document on stdout instead of the report.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="GREENPROMPT_QUIET", help="No progress bar.")] = False,
+    **options,
+) -> None:
+    """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
+    from greenprompt.api.compare import compare as run_compare
+    from greenprompt.outputs.terminal import ProgressDisplay
+
+    given = given_on_command_line(ctx, options)
+    with sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
+        result = run_compare(experiment=config, progress=progress, **given)
+    present(result, as_json, quiet)
+    stopped = next((r for r in result.profiles if r.interrupted), None)
+    if stopped is not None:
+        stderr.print(f"interrupted: resume with `greenprompt compare ... --serving {stopped.serving} --resume {stopped.run_id}`")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if result.gate is not None:
+        print_checks(result.gate.checks, quiet, to_stderr=True)
+        if not result.gate.passed:
+            raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def present(result, as_json: bool, quiet: bool, export: Optional[Path] = None) -> None:
+    """A run's result as the report or the JSON document, after the export's line;
+    shared by compare and runs show."""
+    from greenprompt.api.compare import to_json
+    from greenprompt.outputs.terminal import print_report
+
+    if result.written and not as_json and not quiet:
+        where = export or Path(result.written[0]).parent
+        stderr.print(f"exported {len(result.written)} files to {where}")
+    if result.mlflow_run_id and not quiet:
+        stderr.print(f"logged to MLflow as run {result.mlflow_run_id}")
+    if as_json:
+        print_json(to_json(result))
+    else:
+        print_report(result, stdout)
