@@ -5,19 +5,35 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# pip and setuptools print pages of warnings that need no action (this machine's pip
+# configuration names index locations that do not exist here; setuptools warns about every
+# editable install), so each step's output goes to a log that is shown only if it fails.
+log=$(mktemp "${TMPDIR:-/tmp}/greenprompt-setup.XXXXXX")
+trap 'rm -f "$log"' EXIT
+quietly() {
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup failed: $*" >&2
+        return 1
+    fi
+}
+
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
     if command -v apt-get >/dev/null 2>&1; then
         sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-        $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null
+        echo "installing chromium (for the HTML report tests)..." >&2
+        quietly $sudo apt-get update -qq
+        quietly $sudo apt-get install -y -qq chromium
     else
         echo "install Chromium (the tests open the HTML report in it headless)" >&2
     fi
 fi
 
 python_bin=${PYTHON:-$(command -v python3.11 || command -v python3)}
-[ -x .venv/bin/python ] || "$python_bin" -m venv .venv
+[ -x .venv/bin/python ] || { echo "creating .venv with $("$python_bin" -V)..." >&2; "$python_bin" -m venv .venv; }
 py=.venv/bin/python
-"$py" -m pip install --quiet --disable-pip-version-check --upgrade pip
+echo "upgrading pip in .venv..." >&2
+quietly "$py" -m pip install --disable-pip-version-check --upgrade pip
 
 # llama-cpp-python is built from source. On x86_64 a native build can crash (SIGSEGV in
 # ggml_backend_amx_mul_mat on CPUs that advertise AMX it cannot use), and a fixed list of
@@ -34,12 +50,13 @@ if [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = x86_64 ] && [ -r /proc/cpuinfo 
     echo "llama-cpp-python build flags: $CMAKE_ARGS" >&2
 fi
 
-"$py" -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+echo "installing greenprompt and test tools..." >&2
+quietly "$py" -m pip install --disable-pip-version-check -e ".[dev]"
 
 # pip reuses a cached wheel whatever CMAKE_ARGS were; if that wheel cannot run here, rebuild.
 if ! "$py" -m greenprompt.engine.backends.selfcheck; then
     echo "llama-cpp-python does not run on this CPU; rebuilding it without pip's cached wheel" >&2
     "$py" -m pip cache remove llama_cpp_python >/dev/null 2>&1 || true
-    "$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps --no-cache-dir llama-cpp-python
+    quietly "$py" -m pip install --disable-pip-version-check --force-reinstall --no-deps --no-cache-dir llama-cpp-python
     "$py" -m greenprompt.engine.backends.selfcheck
 fi
