@@ -32,3 +32,10 @@ with tempfile.TemporaryDirectory() as tmp:
 
     written = export_run(result, Path(tmp) / "ranked")  # ranked prompt files + CSV + JSONL
     print("exported:", sorted(p.name for p in written)[:3], "...")
+
+    # What `compare -c` adds, as keywords: a gate on thresholds with a JUnit file. A failed
+    # gate is in `gated.gate`, never raised. The same store: every generation is cached.
+    gated = compare(prompt_set, limit=limit, store=str(Path(tmp) / "runs.db"), gate_min_quality=0.5,
+                    check_all=True, junit=str(Path(tmp) / "junit.xml"))
+    print("gate:", "passed" if gated.gate.passed else "failed",
+          [f"{c.variant} {'PASS' if c.passed else 'FAIL'}" for c in gated.gate.checks])

@@ -11,10 +11,20 @@ from greenprompt.records import GateOutcome
 from greenprompt.records.errors import GreenPromptError
 
 
-def check(source: str | Path, *, min_quality: float | None = None, max_gco2e: float | None = None,
-          max_energy_j: float | None = None, against: str | Path | None = None, max_regression: float = 0.0,
-          variants: Sequence[str] = (), all_variants: bool = False, junit: str | Path | None = None,
-          summary: str | Path | None = None, store: str | Path | None = None) -> GateOutcome:
+def check(
+    source: str | Path,
+    *,
+    min_quality: float | None = None,
+    max_gco2e: float | None = None,
+    max_energy_j: float | None = None,
+    against: str | Path | None = None,
+    max_regression: float = 0.0,
+    variants: Sequence[str] = (),
+    all_variants: bool = False,
+    junit: str | Path | None = None,
+    summary: str | Path | None = None,
+    store: str | Path | None = None,
+) -> GateOutcome:
     """Every threshold check on the run (id, prefix, 'last' or a `compare --json` file);
     `passed` is False when one fails (never raised)."""
     if all(t is None for t in (min_quality, max_gco2e, max_energy_j, against)):
@@ -23,6 +33,15 @@ def check(source: str | Path, *, min_quality: float | None = None, max_gco2e: fl
         raise GreenPromptError(f"--max-regression must be >= 0 percent, got {max_regression}")
     doc = load_document(source, store)
     baseline = load_document(str(against), store) if against else None
-    return apply_gate(doc, min_quality=min_quality, max_gco2e=max_gco2e, max_energy_j=max_energy_j, baseline=baseline,
-                      max_regression=max_regression, variants=variants, all_variants=all_variants, junit=junit,
-                      summary=summary)
+    return apply_gate(
+        doc,
+        min_quality=min_quality,
+        max_gco2e=max_gco2e,
+        max_energy_j=max_energy_j,
+        baseline=baseline,
+        max_regression=max_regression,
+        variants=variants,
+        all_variants=all_variants,
+        junit=junit,
+        summary=summary,
+    )

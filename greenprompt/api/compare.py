@@ -1,9 +1,9 @@
 """`greenprompt.compare`: everything `greenprompt compare` does, from Python.
 
-    from greenprompt import compare
-    result = compare("prompts/reviews.yaml", limit=5)
-    result = compare(experiment="greenprompt.yaml")      # thresholds, outputs and all
-    result.gate.passed                                   # when the file sets thresholds
+from greenprompt import compare
+result = compare("prompts/reviews.yaml", limit=5)
+result = compare(experiment="greenprompt.yaml")      # thresholds, outputs and all
+result.gate.passed                                   # when the file sets thresholds
 """
 
 from __future__ import annotations
@@ -20,9 +20,12 @@ from greenprompt.records import GateOutcome, PromptSet, RunResult
 from greenprompt.records.config import Config, check_names, resolve_config
 
 
-def configure(prompts: str | Path | PromptSet | None = None, experiment: str | Path | None = None,
-              given: Mapping[str, Any] | None = None,
-              environ: Mapping[str, str] | None = None) -> tuple[Config, PromptSet | None]:
+def configure(
+    prompts: str | Path | PromptSet | None = None,
+    experiment: str | Path | None = None,
+    given: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Config, PromptSet | None]:
     """The checked configuration from the keywords (or command line), the experiment file
     and the GREENPROMPT_* environment, in that order (`resolve_config`); and the prompt set
     when it is given as one or inline in the experiment file."""
@@ -46,8 +49,14 @@ def configure(prompts: str | Path | PromptSet | None = None, experiment: str | P
     return config, prompt_set
 
 
-def compare(prompts: str | Path | PromptSet | None = None, *, experiment: str | Path | None = None, progress=None,
-            executor: Any = None, **options: Any) -> RunResult:
+def compare(
+    prompts: str | Path | PromptSet | None = None,
+    *,
+    experiment: str | Path | None = None,
+    progress=None,
+    executor: Any = None,
+    **options: Any,
+) -> RunResult:
     """Run a comparison as `greenprompt compare` does and return its `RunResult`.
 
     `prompts` is a prompt-set file or directory, or a `PromptSet`; `experiment` an
@@ -108,10 +117,18 @@ def gate_run(result: RunResult, config: Config) -> GateOutcome:
     from greenprompt.api.runs import load_document
 
     baseline = load_document(config.against, config.store) if config.against else None
-    return apply_gate(to_json(result), min_quality=config.gate_min_quality, max_gco2e=config.max_gco2e,
-                      max_energy_j=config.max_energy_j, baseline=baseline, max_regression=config.max_regression,
-                      variants=config.check_variants, all_variants=config.check_all, junit=config.junit,
-                      summary=config.summary)
+    return apply_gate(
+        to_json(result),
+        min_quality=config.gate_min_quality,
+        max_gco2e=config.max_gco2e,
+        max_energy_j=config.max_energy_j,
+        baseline=baseline,
+        max_regression=config.max_regression,
+        variants=config.check_variants,
+        all_variants=config.check_all,
+        junit=config.junit,
+        summary=config.summary,
+    )
 
 
 def to_json(result: RunResult) -> dict[str, Any]:

@@ -20,10 +20,19 @@ def write_text(path: str | Path, text: str) -> Path:
     return p
 
 
-def apply_gate(doc: dict[str, Any], *, min_quality: float | None = None, max_gco2e: float | None = None,
-               max_energy_j: float | None = None, baseline: dict[str, Any] | None = None, max_regression: float = 0.0,
-               variants: Sequence[str] = (), all_variants: bool = False, junit: str | Path | None = None,
-               summary: str | Path | None = None) -> GateOutcome:
+def apply_gate(
+    doc: dict[str, Any],
+    *,
+    min_quality: float | None = None,
+    max_gco2e: float | None = None,
+    max_energy_j: float | None = None,
+    baseline: dict[str, Any] | None = None,
+    max_regression: float = 0.0,
+    variants: Sequence[str] = (),
+    all_variants: bool = False,
+    junit: str | Path | None = None,
+    summary: str | Path | None = None,
+) -> GateOutcome:
     """Run the checks on `doc` (against `baseline`, a document, when given) and write the
     JUnit XML and Markdown summary when asked. Never raises for a failed check."""
     from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks

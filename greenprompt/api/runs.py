@@ -25,9 +25,18 @@ def list_runs(store: str | Path | None = None) -> list:
         return s.list_runs()
 
 
-def show_run(run: str, store: str | Path | None = None, *, scorer: str | None = None, min_quality: float | None = None,
-             baseline: str | None = None, ci_level: float | None = None, bootstrap: int | None = None,
-             export: str | Path | None = None, parquet: bool = False) -> RunResult:
+def show_run(
+    run: str,
+    store: str | Path | None = None,
+    *,
+    scorer: str | None = None,
+    min_quality: float | None = None,
+    baseline: str | None = None,
+    ci_level: float | None = None,
+    bootstrap: int | None = None,
+    export: str | Path | None = None,
+    parquet: bool = False,
+) -> RunResult:
     """A stored run recomputed from the store (no model needed), optionally re-scored and exported."""
     from greenprompt.analysis.result import result_from_store
 
@@ -36,8 +45,7 @@ def show_run(run: str, store: str | Path | None = None, *, scorer: str | None = 
     names = stored.header.variant_names
     if baseline is not None and baseline not in names:
         raise GreenPromptError(f"--baseline {baseline}: no such variant; variants: {', '.join(names)}")
-    result = result_from_store(stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level,
-                               n_bootstrap=bootstrap)
+    result = result_from_store(stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, n_bootstrap=bootstrap)
     if export is None:
         return result
     from dataclasses import replace
@@ -47,8 +55,7 @@ def show_run(run: str, store: str | Path | None = None, *, scorer: str | None = 
     return replace(result, written=export_files(result, export, parquet))
 
 
-def export_stored_run(run: str, directory: str | Path, store: str | Path | None = None,
-                      parquet: bool = False) -> tuple[str, list[Path]]:
+def export_stored_run(run: str, directory: str | Path, store: str | Path | None = None, parquet: bool = False) -> tuple[str, list[Path]]:
     """Write a stored run's ranked prompt files, results.csv, generations.jsonl and
     emissions.csv: (run id, files written)."""
     from greenprompt.analysis.result import result_from_store
@@ -67,8 +74,14 @@ def remove_run(run: str, store: str | Path | None = None) -> str:
     return run_id
 
 
-def report(run: str, store: str | Path | None = None, *, html: str | Path | None = None,
-           png: str | Path | None = None, svg: str | Path | None = None) -> tuple[str, list[Path]]:
+def report(
+    run: str,
+    store: str | Path | None = None,
+    *,
+    html: str | Path | None = None,
+    png: str | Path | None = None,
+    svg: str | Path | None = None,
+) -> tuple[str, list[Path]]:
     """Write a stored run's HTML report and chart images: (run id, files written)."""
     from greenprompt.analysis.result import result_from_store
     from greenprompt.outputs.html import write_html, write_image

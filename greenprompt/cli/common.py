@@ -23,7 +23,9 @@ stderr = Console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors on stderr.")]
-StoreOption = Annotated[Optional[Path], typer.Option(help="Run store file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")]
+StoreOption = Annotated[
+    Optional[Path], typer.Option(help="Run store file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")
+]
 RunArgument = Annotated[str, typer.Argument(help="Run id, a unique prefix of one, or 'last'.")]
 
 

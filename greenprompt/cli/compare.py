@@ -11,16 +11,24 @@ from greenprompt.cli.common import EXIT_CHECK_FAILED, EXIT_INTERRUPTED, print_ch
 from greenprompt.cli.options import given_on_command_line, with_config_options
 from greenprompt.records.config import Config
 
-ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", "-c", envvar="GREENPROMPT_CONFIG",
-    help="Experiment file: prompt set, dataset, model, metering, thresholds and outputs in one YAML file.")]
+ConfigOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="GREENPROMPT_CONFIG",
+        help="Experiment file: prompt set, dataset, model, metering, thresholds and outputs in one YAML file.",
+    ),
+]
 
 
 @with_config_options(Config)
 def compare(
     ctx: typer.Context,
     config: ConfigOption = None,
-    as_json: Annotated[bool, typer.Option("--json", envvar="GREENPROMPT_AS_JSON", help="Print one JSON document on stdout instead of the report.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", envvar="GREENPROMPT_AS_JSON", help="Print one JSON document on stdout instead of the report.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="GREENPROMPT_QUIET", help="No progress bar.")] = False,
     **options,
 ) -> None:

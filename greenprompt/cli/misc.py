@@ -37,12 +37,18 @@ def init(
     from greenprompt.api.tools import init as write_starter
 
     targets = write_starter(directory, force)
-    done(as_json, quiet, f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}",
-         {"written": list(map(str, targets))})
+    done(
+        as_json,
+        quiet,
+        f"wrote {', '.join(map(str, targets))}; run: greenprompt compare -c {targets[0]}",
+        {"written": list(map(str, targets))},
+    )
 
 
 def models(
-    models_dir: Annotated[Optional[Path], typer.Option("--models-dir", help="Also list the GGUF files in this directory (searched recursively).")] = None,
+    models_dir: Annotated[
+        Optional[Path], typer.Option("--models-dir", help="Also list the GGUF files in this directory (searched recursively).")
+    ] = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -63,6 +69,13 @@ def models(
     for r in rows:
         mode = r.get("mode") or ("chat template" if r.get("chat_template") else "no chat template")
         where = r["path"] or (r["install"] if not r["installed"] else "assembled on first use")
-        table.add_row(r["name"], "yes" if r["installed"] else "no", r.get("parameters_label", ""),
-                      r.get("quantization") or "", r.get("architecture") or "", mode, where)
+        table.add_row(
+            r["name"],
+            "yes" if r["installed"] else "no",
+            r.get("parameters_label", ""),
+            r.get("quantization") or "",
+            r.get("architecture") or "",
+            mode,
+            where,
+        )
     stdout.print(table)

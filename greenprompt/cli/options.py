@@ -30,8 +30,7 @@ def config_parameters(cls: type, argument_required: bool = False) -> list[inspec
             # the file beats it and a bad value names it), not by click
             info = typer.Option(m.flag, *([m.short] if m.short else []), help=f"{m.help} (env: {env_name(f)})")
             kind, default = _annotation(cls, f, m.path), f.default
-        params.append(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                        annotation=Annotated[kind, info]))
+        params.append(inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=Annotated[kind, info]))
     return params
 
 
@@ -41,7 +40,9 @@ def _annotation(cls: type, f: dataclasses.Field, path: bool) -> Any:
         return bool
     if kind is tuple:
         return Optional[list[str]]
-    return Optional[Path if path and f.name != "models" else kind]
+    if path and f.name != "models":  # models may be aliases, not paths
+        kind = Path
+    return Optional[kind]
 
 
 def with_config_options(cls: type, argument_required: bool = False) -> Callable[[Callable], Callable]:

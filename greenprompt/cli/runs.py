@@ -33,8 +33,16 @@ def runs_list(store: StoreOption = None, as_json: JsonOption = False, quiet: Qui
     table.add_column("status", no_wrap=True)
     table.add_column("done", justify="right", no_wrap=True)
     for r in rows:
-        table.add_row(r.id, r.created_at.replace("T", " ")[:16], Path(r.prompt_set).name, Path(r.dataset).name,
-                      r.model, str(len(r.variants)), r.status, f"{r.n_done}/{r.n_jobs}")
+        table.add_row(
+            r.id,
+            r.created_at.replace("T", " ")[:16],
+            Path(r.prompt_set).name,
+            Path(r.dataset).name,
+            r.model,
+            str(len(r.variants)),
+            r.status,
+            f"{r.n_done}/{r.n_jobs}",
+        )
     stdout.print(table if rows else "no runs stored yet")
 
 
@@ -42,11 +50,15 @@ def runs_show(
     run: RunArgument,
     store: StoreOption = None,
     scorer: Annotated[Optional[str], typer.Option(help="Re-score with another scorer (no model needed).")] = None,
-    min_quality: Annotated[Optional[float], typer.Option("--min-quality", help="Name the greenest variant with at least this quality.")] = None,
+    min_quality: Annotated[
+        Optional[float], typer.Option("--min-quality", help="Name the greenest variant with at least this quality.")
+    ] = None,
     baseline: Annotated[Optional[str], typer.Option(help="Variant the others are compared with.")] = None,
     ci_level: Annotated[Optional[float], typer.Option("--ci-level", help="Confidence level of the intervals.")] = None,
     bootstrap: Annotated[Optional[int], typer.Option(help="Bootstrap resamples.")] = None,
-    export: Annotated[Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")] = None,
+    export: Annotated[
+        Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (as compare --json).")] = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -54,8 +66,9 @@ def runs_show(
     from greenprompt.api.runs import show_run
     from greenprompt.cli.compare import present
 
-    result = show_run(run, store, scorer=scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level,
-                      bootstrap=bootstrap, export=export)
+    result = show_run(
+        run, store, scorer=scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, bootstrap=bootstrap, export=export
+    )
     present(result, as_json, quiet, export)
 
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.aliases import ALIASES
 from greenprompt.inputs.model_specs import specs_from_data
 from greenprompt.inputs.prompt_sets import check_keys, read_yaml
 from greenprompt.records.config import OUTPUTS, THRESHOLDS, Config, meta
+from greenprompt.records.errors import GreenPromptError
 
 SECTIONS = (THRESHOLDS, OUTPUTS)
 

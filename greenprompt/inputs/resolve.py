@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from greenprompt.inputs.aliases import DEFAULT_ALIAS
 from greenprompt.inputs.carbon import grid_intensity
 from greenprompt.inputs.datasets import load_dataset
-from greenprompt.records.errors import GreenPromptError
-from greenprompt.inputs.aliases import DEFAULT_ALIAS
 from greenprompt.inputs.model_specs import resolve_models, spec_from_option
 from greenprompt.inputs.prompt_sets import check_columns, load_prompt_set
-from greenprompt.records.config import InputConfig
 from greenprompt.records import (
     CarbonIntensity,
     CascadeSpec,
@@ -21,6 +19,8 @@ from greenprompt.records import (
     PromptSet,
     RunModel,
 )
+from greenprompt.records.config import InputConfig
+from greenprompt.records.errors import GreenPromptError
 
 
 @dataclass(frozen=True)

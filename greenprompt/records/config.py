@@ -42,9 +42,20 @@ class Meta:
 _NO = object()
 
 
-def option(default: Any, help: str, *, flag: Any = _NO, short: str | None = None, check=None, path: bool = False,
-           section: str | None = None, key: Any = _NO, choices: tuple[str, ...] | None = None, argument: bool = False,
-           folds_into: str | None = None) -> Any:
+def option(
+    default: Any,
+    help: str,
+    *,
+    flag: Any = _NO,
+    short: str | None = None,
+    check=None,
+    path: bool = False,
+    section: str | None = None,
+    key: Any = _NO,
+    choices: tuple[str, ...] | None = None,
+    argument: bool = False,
+    folds_into: str | None = None,
+) -> Any:
     """A config field; flag and key default to the field's name (pass None for none)."""
     meta = Meta(help, flag, short, check, choices, path, section, key, argument, folds_into)
     return field(default=default, metadata={"option": meta})
@@ -80,23 +91,34 @@ class InputConfig:
     None means "from the prompt set, else the default"."""
 
     prompts: str | None = option(None, "YAML prompt-set file, or a directory of one-variant .md/.txt files.", path=True, argument=True)
-    dataset: str | None = option(None, "CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').", short="-d", path=True)
+    dataset: str | None = option(
+        None, "CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').", short="-d", path=True
+    )
     model: str | None = option(None, "One model (a GGUF file or alias); `models` takes several.", flag=None, path=True, folds_into="models")
     target: str | None = option(None, "Reference column (default: target, label, answer or output).")
     limit: int | None = option(None, "Use the first N rows.", check=(_at_least(1), "--limit " + ROWS))
     sample: int | None = option(None, "Use a seeded random sample of N rows.", check=(_at_least(1), "--sample " + ROWS))
     seed: int = option(0, "Seed for sampling rows and for generation.")
-    mode: str | None = option(None, "chat (the model's chat template) or completion (raw text, for base models).",
-                              choices=MODES, check=(lambda v: v is None or v in MODES, f"--mode must be one of {', '.join(MODES)}, got {{value!r}}"))
+    mode: str | None = option(
+        None,
+        "chat (the model's chat template) or completion (raw text, for base models).",
+        choices=MODES,
+        check=(lambda v: v is None or v in MODES, f"--mode must be one of {', '.join(MODES)}, got {{value!r}}"),
+    )
     n_ctx: int = option(2048, "Context window in tokens.", check=(_at_least(16), "--n-ctx must be at least 16 tokens, got {value}"))
     country: str | None = option(None, "ISO 3166 alpha-3 code for grid carbon intensity (default: world average).")
     region: str | None = option(None, "Region within --country where codecarbon has data (US states, Canadian and Chinese provinces).")
     carbon_intensity: float | None = option(None, "Grid carbon intensity in gCO2e/kWh (overrides --country).")
     pue: float = option(1.0, "Power usage effectiveness of the data centre.")
     # several models: `--model` values (REF or NAME=REF) or ModelSpec
-    models: tuple = option((), "GGUF file or alias (smollm2-135m, gemma3-270m; see `greenprompt models`), as NAME=MODEL to "
-                               "name it; repeat to compare models (default: the embedded SmolLM2-135M-Instruct).",
-                           flag="--model", short="-m", path=True)
+    models: tuple = option(
+        (),
+        "GGUF file or alias (smollm2-135m, gemma3-270m; see `greenprompt models`), as NAME=MODEL to "
+        "name it; repeat to compare models (default: the embedded SmolLM2-135M-Instruct).",
+        flag="--model",
+        short="-m",
+        path=True,
+    )
 
     def validate(self) -> None:
         """Every field's check; the first that fails raises its message."""
@@ -146,11 +168,19 @@ class EstimateConfig(InputConfig):
     """`greenprompt estimate`: the input options plus where the energy model comes from."""
 
     calibration: str | None = option(
-        None, "A `compare --json` result: its fitted energy model and completion lengths.", flag="--from", path=True,
-        key=None, check=(lambda v: v is not None, "estimate needs an energy model: pass --from RESULTS.json written by `compare --json`"))
+        None,
+        "A `compare --json` result: its fitted energy model and completion lengths.",
+        flag="--from",
+        path=True,
+        key=None,
+        check=(lambda v: v is not None, "estimate needs an energy model: pass --from RESULTS.json written by `compare --json`"),
+    )
     completion_tokens: float | None = option(
-        None, "Completion length guess for variants not in the stored run.", key=None,
-        check=(lambda v: v is None or v >= 0, "--completion-tokens must be >= 0, got {value}"))
+        None,
+        "Completion length guess for variants not in the stored run.",
+        key=None,
+        check=(lambda v: v is None or v >= 0, "--completion-tokens must be >= 0, got {value}"),
+    )
 
 
 def _price_ok(value: float | None) -> bool:
@@ -166,54 +196,110 @@ class Config(InputConfig):
     """Everything `greenprompt compare` takes; None means "from the prompt set, else default"."""
 
     scorer: str | None = option(None, "exact, contains, regex:PAT, choice:1=positive,0=negative, numeric[:TOL], f1.")
-    threads: int | None = option(None, "llama.cpp decode threads (default: half the logical CPUs); prefill uses all.",
-                                 check=(_at_least(1), "--threads must be at least 1, got {value}"))
+    threads: int | None = option(
+        None,
+        "llama.cpp decode threads (default: half the logical CPUs); prefill uses all.",
+        check=(_at_least(1), "--threads must be at least 1, got {value}"),
+    )
     min_quality: float | None = option(None, "Name the greenest variant with at least this quality.")
-    repeats: int = option(1, "Run every (variant, item) this many times; the energy spread is measurement noise.",
-                          check=(_at_least(1), "--repeats must be at least 1, got {value}"))
-    ci_level: float = option(0.95, "Confidence level of the bootstrap intervals.",
-                             check=(_between(0, 1), "--ci-level must be between 0 and 1 (e.g. 0.95), got {value}"))
-    bootstrap: int = option(2000, "Bootstrap resamples (0: no intervals).",
-                            check=(_at_least(0), "--bootstrap must be >= 0 resamples (0 turns intervals off), got {value}"))
+    repeats: int = option(
+        1,
+        "Run every (variant, item) this many times; the energy spread is measurement noise.",
+        check=(_at_least(1), "--repeats must be at least 1, got {value}"),
+    )
+    ci_level: float = option(
+        0.95,
+        "Confidence level of the bootstrap intervals.",
+        check=(_between(0, 1), "--ci-level must be between 0 and 1 (e.g. 0.95), got {value}"),
+    )
+    bootstrap: int = option(
+        2000,
+        "Bootstrap resamples (0: no intervals).",
+        check=(_at_least(0), "--bootstrap must be >= 0 resamples (0 turns intervals off), got {value}"),
+    )
     baseline: str | None = option(None, "Variant the others are compared with (default: the first).")
-    volume: float | None = option(None, "Queries per day, for annual kWh and kgCO2e per variant.",
-                                  check=(_at_least(0), "--volume must be >= 0 queries per day, got {value}"))
+    volume: float | None = option(
+        None,
+        "Queries per day, for annual kWh and kgCO2e per variant.",
+        check=(_at_least(0), "--volume must be >= 0 queries per day, got {value}"),
+    )
     price_in: float | None = option(None, "API price per 1,000 prompt tokens (cl100k), for cost per 1k queries.", check=(_price_ok, PRICE))
     price_out: float | None = option(None, "API price per 1,000 completion tokens (cl100k).", check=(_price_ok, PRICE))
-    store: str | None = option(None, "Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True)
+    store: str | None = option(
+        None, "Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True
+    )
     resume: str | None = option(None, "Continue the stored run RUN (id, unique prefix, or 'last') where it stopped.", key=None)
     no_cache: bool = option(False, "Generate everything afresh instead of reusing stored generations.")
-    strategy: str = option(EXHAUSTIVE, "exhaustive (every variant on every item) or race (stop variants dominated with confidence).",
-                           choices=STRATEGIES, check=(lambda v: v in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {{value!r}}"))
-    race_confidence: float = option(0.95, "Confidence for dropping a variant when racing.",
-                                    check=(_between(0, 1), "--race-confidence must be between 0 and 1, got {value}"))
-    race_margin: float = option(0.02, "Racing: a quality difference this small counts as none (default 0.02, see docs/methodology.md); 0 drops only strictly dominated variants.",
-                                check=(_between(0, 1, lo_inclusive=True), "--race-margin must be between 0 and 1 (a quality difference), got {value}"))
-    budget: int | None = option(None, "Stop after this many generations.", check=(_at_least(1), "--budget must be at least 1 generation, got {value}"))
-    block: int | None = option(None, "Racing: items per block between checks (default: a tenth, at least 5).",
-                               check=(_at_least(2), "--block must be at least 2 items, got {value}"))
-    cascade: str | None = option(None, "SMALL,LARGE: try the small model first and escalate to the large one (models by name, alias or path).")
-    escalate_when: str | None = option(None, "Cascade rule: invalid (no valid answer), low-confidence (mean token log-probability below "
-                                             "--threshold) or verifier (the small model rejects its answer).")
+    strategy: str = option(
+        EXHAUSTIVE,
+        "exhaustive (every variant on every item) or race (stop variants dominated with confidence).",
+        choices=STRATEGIES,
+        check=(lambda v: v in STRATEGIES, f"--strategy must be one of {', '.join(STRATEGIES)}, got {{value!r}}"),
+    )
+    race_confidence: float = option(
+        0.95,
+        "Confidence for dropping a variant when racing.",
+        check=(_between(0, 1), "--race-confidence must be between 0 and 1, got {value}"),
+    )
+    race_margin: float = option(
+        0.02,
+        "Racing: a quality difference this small counts as none (default 0.02, see docs/methodology.md); "
+        "0 drops only strictly dominated variants.",
+        check=(_between(0, 1, lo_inclusive=True), "--race-margin must be between 0 and 1 (a quality difference), got {value}"),
+    )
+    budget: int | None = option(
+        None, "Stop after this many generations.", check=(_at_least(1), "--budget must be at least 1 generation, got {value}")
+    )
+    block: int | None = option(
+        None,
+        "Racing: items per block between checks (default: a tenth, at least 5).",
+        check=(_at_least(2), "--block must be at least 2 items, got {value}"),
+    )
+    cascade: str | None = option(
+        None, "SMALL,LARGE: try the small model first and escalate to the large one (models by name, alias or path)."
+    )
+    escalate_when: str | None = option(
+        None,
+        "Cascade rule: invalid (no valid answer), low-confidence (mean token log-probability below "
+        "--threshold) or verifier (the small model rejects its answer).",
+    )
     threshold: float | None = option(None, "low-confidence: escalate below this mean token log-probability, e.g. -0.5.")
-    calibrate: bool = option(False, "low-confidence: put the cascade at every observed threshold on the frontier, marking the greenest meeting --min-quality.")
-    serving: str = option("standalone", "Serving profile: standalone (empty KV cache per query), prefix-cache (each variant's shared "
-                                        "prompt prefix cached), or both comma-separated to report side by side.",
-                          check=(_serving_ok, f"--serving {{value!r}}: give one or more of {', '.join(SERVING_PROFILES)}, comma-separated, each once"))
+    calibrate: bool = option(
+        False, "low-confidence: put the cascade at every observed threshold on the frontier, marking the greenest meeting --min-quality."
+    )
+    serving: str = option(
+        "standalone",
+        "Serving profile: standalone (empty KV cache per query), prefix-cache (each variant's shared "
+        "prompt prefix cached), or both comma-separated to report side by side.",
+        check=(_serving_ok, f"--serving {{value!r}}: give one or more of {', '.join(SERVING_PROFILES)}, comma-separated, each once"),
+    )
     # outputs: what the run writes besides the store
-    export: str | None = option(None, "Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.", path=True, section=OUTPUTS)
+    export: str | None = option(
+        None, "Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.", path=True, section=OUTPUTS
+    )
     parquet: bool = option(False, "With --export: also results.parquet and generations.parquet.", section=OUTPUTS)
-    mlflow: bool = option(False, "Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].", section=OUTPUTS)
-    json_file: str | None = option(None, "Write the JSON document (as --json prints it) to this file.", flag=None, path=True, section=OUTPUTS, key="json")
-    junit: str | None = option(None, "With thresholds: write JUnit XML here (one test case per check per variant).", flag=None, path=True, section=OUTPUTS)
+    mlflow: bool = option(
+        False, "Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].", section=OUTPUTS
+    )
+    json_file: str | None = option(
+        None, "Write the JSON document (as --json prints it) to this file.", flag=None, path=True, section=OUTPUTS, key="json"
+    )
+    junit: str | None = option(
+        None, "With thresholds: write JUnit XML here (one test case per check per variant).", flag=None, path=True, section=OUTPUTS
+    )
     summary: str | None = option(None, "With thresholds: write a Markdown summary here.", flag=None, path=True, section=OUTPUTS)
     # thresholds: the gate applied to the finished run (the CLI exits 1 when it fails)
     gate_min_quality: float | None = option(None, "Fail when quality is below this.", flag=None, section=THRESHOLDS, key="min_quality")
     max_gco2e: float | None = option(None, "Fail when gCO2e per query is above this.", flag=None, section=THRESHOLDS)
     max_energy_j: float | None = option(None, "Fail when J per query is above this.", flag=None, section=THRESHOLDS)
     against: str | None = option(None, "Baseline results JSON to compare with.", flag=None, path=True, section=THRESHOLDS)
-    max_regression: float = option(0.0, "With against: fail when quality drops or carbon rises by more than this %.", flag=None,
-                                   section=THRESHOLDS, check=(_at_least(0), "--max-regression must be >= 0 percent, got {value}"))
+    max_regression: float = option(
+        0.0,
+        "With against: fail when quality drops or carbon rises by more than this %.",
+        flag=None,
+        section=THRESHOLDS,
+        check=(_at_least(0), "--max-regression must be >= 0 percent, got {value}"),
+    )
     check_variants: tuple = option((), "Variants to check (default: the recommended one).", flag=None, section=THRESHOLDS, key="variants")
     check_all: bool = option(False, "Check every variant.", flag=None, section=THRESHOLDS, key="all")
 
@@ -294,8 +380,7 @@ def fold(cls: type, values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def resolve_config(cls: type, given: Mapping[str, Any], from_file: Mapping[str, Any],
-                   environ: Mapping[str, str]) -> Any:
+def resolve_config(cls: type, given: Mapping[str, Any], from_file: Mapping[str, Any], environ: Mapping[str, str]) -> Any:
     """THE precedence rule, per field: the command line or API keyword (`given`), else the
     experiment file, else the GREENPROMPT_* environment, else the field's default. Checked."""
     check_names(cls, given, "options")

@@ -35,8 +35,25 @@ def test_compare_and_estimate_options_are_the_config_fields():
 
 def test_the_flags_users_know_are_there():
     flags = {o for p in _params("compare").values() for o in p.opts}
-    assert {"--config", "-c", "--dataset", "-d", "--model", "-m", "--n-ctx", "--no-cache", "--export", "--parquet",
-            "--mlflow", "--json", "--quiet", "-q", "--carbon-intensity", "--race-margin", "--escalate-when"} <= flags
+    assert {
+        "--config",
+        "-c",
+        "--dataset",
+        "-d",
+        "--model",
+        "-m",
+        "--n-ctx",
+        "--no-cache",
+        "--export",
+        "--parquet",
+        "--mlflow",
+        "--json",
+        "--quiet",
+        "-q",
+        "--carbon-intensity",
+        "--race-margin",
+        "--escalate-when",
+    } <= flags
 
 
 def test_a_bad_environment_value_is_one_line_and_exit_2():

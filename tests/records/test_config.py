@@ -45,8 +45,16 @@ def test_a_bad_environment_value_names_the_variable(name, value, message):
 
 
 def test_environment_values_are_parsed_by_field_type():
-    values = env_values(Config, {"GREENPROMPT_NO_CACHE": "yes", "GREENPROMPT_CI_LEVEL": "0.9", "GREENPROMPT_SEED": "4",
-                                 "GREENPROMPT_COUNTRY": "", "GREENPROMPT_N_CTX": "512"})
+    values = env_values(
+        Config,
+        {
+            "GREENPROMPT_NO_CACHE": "yes",
+            "GREENPROMPT_CI_LEVEL": "0.9",
+            "GREENPROMPT_SEED": "4",
+            "GREENPROMPT_COUNTRY": "",
+            "GREENPROMPT_N_CTX": "512",
+        },
+    )
     assert values == {"no_cache": True, "ci_level": 0.9, "seed": 4, "n_ctx": 512}  # an empty variable is unset
 
 
