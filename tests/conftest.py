@@ -5,7 +5,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "prompts" / "reviews.yaml"
-SST2 = ROOT.parent / "shared" / "datasets" / "sst2-dev.tsv"
+# Written for the tests in the format of GLUE SST-2 (see tests/data/README.md): a fresh
+# clone needs nothing beside it.
+SST2_FORMAT = ROOT / "tests" / "data" / "reviews-sst2-format.tsv"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -231,6 +231,17 @@ def start_greenprompt(*args, env: dict[str, str] | None = None) -> subprocess.Po
     )
 
 
+def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[str, str]:
+    """(stdout, stderr) of a child started by start_greenprompt; a child still running
+    after `timeout` seconds is killed (never left behind) and the test fails."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, stderr = proc.communicate()
+        raise AssertionError(f"still running after {timeout} s; killed. stderr: {stderr[-2000:]}") from None
+
+
 def stored_generations(store: Path, run_id: str | None = None) -> int:
     """How many generations a store holds (of one run, or all); 0 while the file or its
     tables do not exist yet (another process is creating them)."""
@@ -243,3 +254,59 @@ def stored_generations(store: Path, run_id: str | None = None) -> int:
             return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+# ---- the golden experiment's deterministic backend and meter ---------------------------
+# As tests/data/golden/make_golden_old.py defined them on the commit before the redesign
+# (pass FixedBackend as the backend factory and FixedMeter as the meter factory).
+
+_FIXED = {"calls": 0, "last": 0}
+
+
+class FixedBackend:
+    """Answers and token counts that follow the request's text length, nothing timed."""
+
+    metadata = {"general.name": "fixed"}
+    has_chat_template = True
+
+    def __init__(self, *_):
+        pass
+
+    def generate(self, request):
+        n = len(request.text)
+        _FIXED["calls"] += 1
+        _FIXED["last"] = n
+        word = ("positive", "negative", "Positive.", "yes")[n % 4]
+        return BackendOutput(word, n // 4, 1 + n % 3, 0.002 * (n % 5 + 1), 0.001 * (n % 3 + 1), "stop",
+                             mean_logprob=request.logprobs and -0.1 * (n % 7) or None)
+
+    def close(self):
+        pass
+
+
+class FixedMeter:
+    """A span holding one FixedBackend generation: figures from its prompt length; a span
+    with none (a model load): 0.5 s, 4 J; with several (a whole run): 1000 s, 20 kJ."""
+
+    method = "estimated"
+
+    def __init__(self, size):
+        self.size = size
+
+    def start(self):
+        return _FIXED["calls"]
+
+    def stop(self, start):
+        from greenprompt.records import Measurement
+
+        if _FIXED["calls"] == start + 1:
+            n = _FIXED["last"]
+            return Measurement(0.01 * n, 0.008 * n, 0.05 * n + self.size / 1e9, "estimated")
+        if _FIXED["calls"] == start:
+            return Measurement(0.5, 0.4, 4.0, "estimated")
+        return Measurement(1000.0, 900.0, 20000.0, "estimated")
+
+    def describe(self):
+        from greenprompt.records import EnergyModel
+
+        return EnergyModel("estimated", "fixed test meter", {"cpu_w_per_thread": 10.0, "ram_w": self.size / 1e9})

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from fakes import gen
+
 from greenprompt.analysis.energy_fit import fit_energy, predict_j
 
 

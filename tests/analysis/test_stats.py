@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from fakes import gen
+
 from greenprompt.analysis.stats import Samples, bootstrap, collect, frontier_share, interval
 
 

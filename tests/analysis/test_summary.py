@@ -1,6 +1,6 @@
 import pytest
-
 from fakes import gen
+
 from greenprompt.analysis.summary import summarize
 
 

@@ -2,27 +2,14 @@
 kill, and two processes writing to one store."""
 
 import json
-import os
 import shutil
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
-
-runner = CliRunner()
-
-
-def invoke(*args, code=0):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
-    return result
+from fakes import finish, invoke, start_greenprompt, stored_generations
 
 
 def compare_json(*args):
@@ -86,23 +73,8 @@ def test_identical_rerun_is_served_from_the_cache():
     assert fresh["totals"]["cached"] == 0 and fresh["experiment"]["generations"]["energy_j"] > 0
 
 
-def _generations_in(store, run_id=None):
-    try:
-        with sqlite3.connect(store) as db:
-            if run_id:
-                return db.execute("SELECT COUNT(*) FROM generations WHERE run_id = ?", (run_id,)).fetchone()[0]
-            return db.execute("SELECT COUNT(*) FROM generations").fetchone()[0]
-    except sqlite3.OperationalError:  # the other process has created the file but not its tables yet
-        return 0
-
-
 def _start(store, *args, env=None):
-    env = {**os.environ, **(env or {})}
-    return subprocess.Popen(
-        [sys.executable, "-m", "greenprompt", "compare", str(EXAMPLE), "--store", str(store), "--json",
-         "--bootstrap", "200", *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-    )
+    return start_greenprompt("compare", EXAMPLE, "--store", store, "--json", "--bootstrap", 200, *args, env=env)
 
 
 @pytest.fixture
@@ -123,10 +95,10 @@ def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, stead
     store = tmp_path / "runs.db"
     proc = _start(store, "--limit", "4", env=steady_counter)
     deadline = time.time() + 120
-    while time.time() < deadline and (not store.exists() or _generations_in(store) < 5):
+    while time.time() < deadline and stored_generations(store) < 5:
         time.sleep(0.2)
     proc.send_signal(sig)
-    proc.communicate(timeout=120)
+    finish(proc)
     assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130)
 
     with sqlite3.connect(store) as db:
@@ -176,8 +148,8 @@ def test_two_processes_write_to_one_store(tmp_path):
     store = tmp_path / "runs.db"
     a = _start(store, "--limit", "2", "--no-cache")
     b = _start(store, "--limit", "2", "--no-cache", "--seed", "1")
-    out_a, err_a = a.communicate(timeout=300)
-    out_b, err_b = b.communicate(timeout=300)
+    out_a, err_a = finish(a, timeout=300)
+    out_b, err_b = finish(b, timeout=300)
     assert a.returncode == 0, err_a
     assert b.returncode == 0, err_b
     ids = {json.loads(out_a)["run_id"], json.loads(out_b)["run_id"]}
@@ -185,4 +157,4 @@ def test_two_processes_write_to_one_store(tmp_path):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         rows = db.execute("SELECT id, status FROM runs").fetchall()
     assert {r[0] for r in rows} == ids and all(r[1] == "finished" for r in rows)
-    assert all(_generations_in(store, run_id) == 8 for run_id in ids)
+    assert all(stored_generations(store, run_id) == 8 for run_id in ids)

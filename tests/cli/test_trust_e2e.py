@@ -3,18 +3,8 @@
 import json
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exit_code == 0, (result.stderr, result.exception)
-    return result
+from fakes import invoke
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +74,8 @@ def test_estimate_counts_the_same_prompt_tokens_without_generating(repeated):
         assert v["prompt_tokens"] == pytest.approx(measured[v["name"]]["prompt_tokens"])
         assert v["completion_tokens_source"] == "run"
         fit = doc["energy_model"]
-        expected = fit["j_per_prompt_token"] * v["prompt_tokens"] + fit["j_per_completion_token"] * v["completion_tokens"] + fit["j_per_call"]
+        expected = (fit["j_per_prompt_token"] * v["prompt_tokens"] + fit["j_per_completion_token"] * v["completion_tokens"]
+                    + fit["j_per_call"])
         assert v["energy_j"] == pytest.approx(expected)
     assert any("stored run" in note for note in est["notes"])
 
@@ -93,13 +84,13 @@ def test_estimate_with_a_guess_for_new_variants(repeated, tmp_path):
     _, path = repeated
     other = tmp_path / "new.yaml"
     other.write_text("dataset: " + str(EXAMPLE.parent / "reviews.csv") + "\nvariants: [{name: brand-new, template: '{{ text }}'}]\n")
-    fails = runner.invoke(app, ["estimate", str(other), "--from", str(path)])
-    assert fails.exit_code == 2 and "--completion-tokens" in fails.stderr
+    fails = invoke("estimate", other, "--from", path, code=2)
+    assert "--completion-tokens" in fails.stderr
     ok = invoke("estimate", other, "--from", path, "--completion-tokens", 5, "--json")
     v = json.loads(ok.stdout)["variants"][0]
     assert v["completion_tokens"] == 5 and v["completion_tokens_source"] == "guess"
-    no_model = runner.invoke(app, ["estimate", str(other)])
-    assert no_model.exit_code == 2 and "--from" in no_model.stderr
+    no_model = invoke("estimate", other, code=2)
+    assert "--from" in no_model.stderr
 
 
 def test_region_intensity():

@@ -5,8 +5,10 @@ import tracemalloc
 
 from conftest import ROOT
 from fakes import streaming_backend, write_rows
+
+from greenprompt.engine.driver import run_comparison
+from greenprompt.engine.local import LocalExecutor
 from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
 
 PROMPTS = ROOT / "benchmarks" / "sst2.yaml"
 
@@ -16,7 +18,7 @@ def peak_mb(tmp_path, rows):
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(tmp_path / f"{rows}.db"))
     tracemalloc.start()
     try:
-        result = compare(options, backend_factory=streaming_backend)
+        result = run_comparison(options, executor=LocalExecutor(streaming_backend))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -1,27 +1,30 @@
 import json
-from pathlib import Path
 
 import pytest
+from conftest import SST2_FORMAT
 
 from greenprompt.inputs.datasets import load_dataset
 from greenprompt.records.errors import GreenPromptError
 
-SST2 = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "sst2-dev.tsv"
 
-
-def test_sst2_tsv_loads_all_rows_with_bare_quotes():
-    ds = load_dataset(SST2)
-    assert len(ds.items) == 872
+def test_sst2_format_tsv_loads_every_row_with_its_bare_quotes():
+    ds = load_dataset(SST2_FORMAT)
+    # 42 rows: read with CSV quoting, the unclosed quote of row 21 would swallow ten rows
+    assert len(ds.items) == 42
     assert ds.column_names == ("text", "label") and ds.target_column == "label"
-    assert ds.items[0].id == "0" and ds.items[0].target in {"0", "1"}
-    assert all(item.columns["text"] for item in ds.items)
+    assert [i.target for i in ds.items].count("1") == 21 and {i.target for i in ds.items} == {"0", "1"}
+    assert ds.items[0].id == "0" and ds.items[0].columns["text"].startswith("a warm , funny")
+    texts = {i.id: i.columns["text"] for i in ds.items}
+    assert texts["21"] == '" i was bored , and then i was asleep . '  # as written: quote and trailing space
+    assert texts["31"] == '"epic" is the word on the poster ; "endless" is the word you will use . '
+    assert texts["16"] == "`` the long way home '' earns every one of its tears . "
 
 
 def test_limit_and_seeded_sample():
-    assert [i.id for i in load_dataset(SST2, limit=3).items] == ["0", "1", "2"]
-    a = [i.id for i in load_dataset(SST2, sample=5, seed=7).items]
-    b = [i.id for i in load_dataset(SST2, sample=5, seed=7).items]
-    c = [i.id for i in load_dataset(SST2, sample=5, seed=8).items]
+    assert [i.id for i in load_dataset(SST2_FORMAT, limit=3).items] == ["0", "1", "2"]
+    a = [i.id for i in load_dataset(SST2_FORMAT, sample=5, seed=7).items]
+    b = [i.id for i in load_dataset(SST2_FORMAT, sample=5, seed=7).items]
+    c = [i.id for i in load_dataset(SST2_FORMAT, sample=5, seed=8).items]
     assert a == b and a != c and len(set(a)) == 5
 
 
