@@ -32,16 +32,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200, help="SST-2 rows (the bundled example uses all of its rows)")
     args = parser.parse_args()
 
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt import compare  # the public API: the engine's entry points are internal
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, dataset, scorer, limited in CASES:
-            result = compare(Config(
-                prompts=str(PROMPTS), dataset=str(dataset), scorer=scorer, limit=args.rows if limited else None,
+            result = compare(
+                PROMPTS, dataset=str(dataset), scorer=scorer, limit=args.rows if limited else None,
                 models=(SMALL, LARGE), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence", calibrate=True,
                 no_cache=True, bootstrap=500, store=str(Path(tmp) / "runs.db"),
-            ))
+            )
             by = {v.name: v for v in result.variants}
             print(f"{label}: {result.dataset.n_items} items; models: "
                   + ", ".join(f"{m.name} ({m.info.parameters / 1e6:.0f}M {m.info.quantization}, {m.mode})" for m in result.models))

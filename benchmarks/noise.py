@@ -4,6 +4,10 @@ Five identical runs of 3 SST-2 prompt variants x 50 rows, in one process. Prints
 variant, the coefficient of variation of J/query across runs, and whether frontier
 membership changed between runs. Target: CV < 5% for every variant (estimated method).
 
+Every run generates and meters every answer: its own temporary store and no cache. (With
+the cache, runs 2..5 were served run 1's energy and the CV was 0.00% by construction.)
+Each run's count of cached generations is printed, and the benchmark stops if it is not 0.
+
     .venv/bin/python benchmarks/noise.py [--runs 5] [--rows 50]
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -24,15 +29,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50)
     args = parser.parse_args()
 
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt import compare
 
-    options = Config(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=0)
     energy: dict[str, list[float]] = {}
     frontiers = []
     method = None
     for run in range(args.runs):
-        result = compare(options)
+        with tempfile.TemporaryDirectory() as tmp:
+            result = compare(PROMPTS, dataset=str(SST2), limit=args.rows, bootstrap=0, no_cache=True,
+                             store=str(Path(tmp) / "runs.db"))
+        cached = sum(g.cached for g in result.generations)
+        if cached:
+            raise SystemExit(f"run {run + 1}: {cached} generations served from a cache; the CV would not be measured")
         method = result.energy.method
         for v in result.variants:
             energy.setdefault(v.name, []).append(v.energy_j)

@@ -46,10 +46,9 @@ INFERENCE_S = []  # wall time inside the backend call, per greenprompt generatio
 
 
 def with_greenprompt(rows_file: Path, store: Path) -> list[str]:
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt import compare
 
-    result = compare(Config(prompts=str(PROMPTS), dataset=str(rows_file), store=str(store), no_cache=True))
+    result = compare(PROMPTS, dataset=str(rows_file), store=str(store), no_cache=True)
     INFERENCE_S.extend(g.wall_s for g in result.generations)
     LOAD_S.append(result.footprint.model_load.wall_s)
     return [g.output for g in result.generations]

@@ -29,8 +29,7 @@ def main() -> None:
     parser.add_argument("--margins", default="0,0.02,0.05", help="--race-margin values to try")
     args = parser.parse_args()
 
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt import compare
 
     def summary(result):
         gens = len(result.generations)
@@ -39,14 +38,15 @@ def main() -> None:
         return gens, energy, frontier
 
     with tempfile.TemporaryDirectory() as tmp:
-        base = dict(prompts=str(PROMPTS), dataset=str(SST2), limit=args.rows, bootstrap=1000, store=str(Path(tmp) / "runs.db"))
-        exhaustive = compare(Config(**base, no_cache=True))
+        base = dict(dataset=str(SST2), limit=args.rows, bootstrap=1000, store=str(Path(tmp) / "runs.db"))
+        exhaustive = compare(PROMPTS, **base, no_cache=True)
         ex_gens, ex_energy, ex_front = summary(exhaustive)
         print(f"exhaustive: {ex_gens} generations, {ex_energy:.1f} J, frontier {ex_front}")
         for v in exhaustive.variants:
             print(f"    {v.name:>15}: quality {v.quality:.3f}, {v.energy_j:.3f} J/query, rank {v.pareto_rank}")
         for margin in (float(m) for m in args.margins.split(",")):
-            race = compare(Config(**base, strategy="race", race_margin=margin))
+            # served from the exhaustive run's cache on purpose: both strategies see the same measurements
+            race = compare(PROMPTS, **base, strategy="race", race_margin=margin)
             gens, energy, front = summary(race)
             dropped = ", ".join(f"{v.name} after {v.dropped_at} rows" for v in race.variants if v.dropped_at is not None)
             print(f"race, margin {margin:g}: {gens} generations, {energy:.1f} J, frontier {front}; dropped: {dropped or 'none'}")

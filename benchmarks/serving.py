@@ -33,16 +33,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100, help="SST-2 rows (the bundled example uses all of its rows)")
     args = parser.parse_args()
 
-    from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt import compare
 
     with tempfile.TemporaryDirectory() as tmp:
         for label, prompts, dataset in CASES:
-            options = Config(
-                prompts=str(prompts), dataset=str(dataset) if dataset else None, limit=args.rows if dataset else None,
+            standalone, cached = compare(
+                prompts, dataset=str(dataset) if dataset else None, limit=args.rows if dataset else None,
                 serving="standalone,prefix-cache", no_cache=True, bootstrap=0, store=str(Path(tmp) / "runs.db"),
-            )
-            standalone, cached = compare(options).profiles
+            ).profiles
             print(f"{label}: {standalone.dataset.n_items} items x {len(standalone.variants)} variants")
             by = {v.name: v for v in cached.variants}
             for v in standalone.variants:

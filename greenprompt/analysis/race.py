@@ -6,18 +6,34 @@ race confidence, at least as good in quality (up to the indifference `margin`) a
 least as green, and strictly better in one of the two: the one-sided lower bounds of
 (quality_u − quality_v + margin) and of (gCO2e_v − gCO2e_u) are both ≥ 0 and one is > 0.
 Each bound is one-sided because each claim is ("u is not worse"), not a two-sided estimate.
+
+A dropped variant is out of the ranking: the frontier is computed among the variants that
+ran to the end (`summary.summarize` takes the drops as an input). `replay_drops` re-decides
+a finished run's drops from its records alone, so a stored run reports the same drops.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from greenprompt.records import Generation
 from greenprompt.analysis.stats import collect, resampled
+from greenprompt.records import Generation
 
 RACE_BOOTSTRAP = 1000
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Why a variant stopped: `by` dominated it with confidence after `after_items` items."""
+
+    by: str
+    after_items: int
+
+
+Drops = Mapping[str, Drop]
 
 
 def _lower(draws: np.ndarray, level: float) -> float:
@@ -54,3 +70,41 @@ def dominated_with_confidence(
                 dropped[v] = u
                 break
     return dropped
+
+
+def _race_groups(names: Sequence[str]) -> list[list[str]]:
+    """Points of several models (`variant@model`) race within their model, as the driver
+    races each model's variants; one model's variants race together."""
+    models = {n.rpartition("@")[2] if "@" in n else "" for n in names}
+    if len(models) < 2:
+        return [list(names)]
+    return [[n for n in names if (n.rpartition("@")[2] if "@" in n else "") == m] for m in sorted(models)]
+
+
+def replay_drops(
+    names: Sequence[str],
+    generations: Sequence[Generation],
+    scores: Sequence[float],
+    repeats: int,
+    level: float,
+    seed: int = 0,
+    margin: float = 0.0,
+) -> dict[str, Drop]:
+    """The drops of a raced run, re-decided from its records. The driver checks after each
+    block on the items run so far and stops a dropped variant there, so a variant with
+    fewer items than the others was checked after exactly that many: the check is repeated
+    on items 0..b-1 with the same seed, and a variant counts as dropped when it is
+    dominated there and its records stop at b. A variant that stopped for another reason
+    (a budget, an interruption) without being dominated is not dropped, only incomplete."""
+    counts = {n: len({g.index for g in generations if g.variant == n}) for n in names}
+    drops: dict[str, Drop] = {}
+    for group in _race_groups(names):
+        most = max((counts[n] for n in group), default=0)
+        for b in sorted({counts[n] for n in group if 0 < counts[n] < most}):
+            active = [n for n in group if n not in drops]
+            upto = [(g, s) for g, s in zip(generations, scores) if g.index < b and g.variant in active]
+            found = dominated_with_confidence(
+                active, [g for g, _ in upto], [s for _, s in upto], repeats, level, seed, margin
+            )
+            drops.update({v: Drop(u, b) for v, u in found.items() if counts[v] == b})
+    return drops

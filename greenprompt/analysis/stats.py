@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Sequence
 
 import numpy as np
 
@@ -111,20 +111,30 @@ def _restrict(samples: Samples, variants: list[int], items: np.ndarray) -> Sampl
 
 
 def bootstrap(
-    samples: Samples, baseline: str | None, level: float = 0.95, n_boot: int = 2000, seed: int = 0
+    samples: Samples,
+    baseline: str | None,
+    level: float = 0.95,
+    n_boot: int = 2000,
+    seed: int = 0,
+    dropped: Collection[str] = (),
 ) -> dict[str, VariantStats]:
     """Intervals, paired comparisons with the baseline and frontier shares, per variant.
 
     When every variant has every item (the usual case) one set of resamples serves all.
     When some do not (racing dropped them, or a run was interrupted), a variant's own
     intervals resample only its own items and a comparison only the items both variants
-    have; the frontier share uses all items, each variant's mean over the ones it has."""
+    have; the frontier share uses all items, each variant's mean over the ones it has.
+    Variants in `dropped` (racing's decisions) are out of the ranking: their p_frontier is
+    0 and they take no part in the frontier of any resample."""
     V, n, _ = samples.score.shape
     if n == 0:
         return {}
     has = ~np.isnan(samples.score).all(axis=2)  # (V, n)
     q, e, c = resampled(samples, n_boot, seed)
-    p_front = frontier_share(q, c)
+    kept = [v for v, name in enumerate(samples.names) if name not in dropped]
+    p_front = np.zeros(V)
+    if kept:
+        p_front[kept] = frontier_share(q[kept], c[kept])
 
     def draws(variants: list[int], items: np.ndarray):
         if items.all():

@@ -7,6 +7,7 @@ from statistics import fmean
 from typing import Sequence
 
 from greenprompt.analysis.pareto import cheapest_meeting, knee, pareto_ranks
+from greenprompt.analysis.race import Drops
 from greenprompt.records import Generation, VariantSummary
 
 
@@ -47,26 +48,40 @@ def summarize(
     generations: Sequence[Generation],
     scores: Sequence[float],
     min_quality: float | None = None,
+    dropped: Drops | None = None,
 ) -> tuple[tuple[VariantSummary, ...], str | None]:
     """Summaries sorted by Pareto rank then quality, and the variant recommended for
-    `min_quality` (the greenest meeting it), or None."""
+    `min_quality` (the greenest meeting it), or None.
+
+    `dropped` (racing's decisions) is an input, never inferred from item counts: a dropped
+    variant was dominated with confidence, so it is neither ranked on the frontier nor
+    recommended, even when its mean over its fewer items would look non-dominated beside
+    the others' means over all items. The frontier, the knee and the recommendation are
+    computed among the variants that ran to the end; the dropped ones share the rank
+    behind the last of their fronts."""
+    dropped = dropped or {}
     by_name: dict[str, tuple[list[Generation], list[float]]] = {n: ([], []) for n in names}
     for g, s in zip(generations, scores):
         by_name[g.variant][0].append(g)
         by_name[g.variant][1].append(s)
     summaries = [summarize_variant(n, *by_name[n]) for n in names if by_name[n][0]]
-    points = [(s.quality, s.gco2e) for s in summaries]
+    ranked = [s for s in summaries if s.name not in dropped]
+    points = [(s.quality, s.gco2e) for s in ranked]
     ranks = pareto_ranks(points)
     k = knee(points, ranks)
-    summaries = [
-        replace(s, pareto_rank=r, on_frontier=r == 1, knee=i == k) for i, (s, r) in enumerate(zip(summaries, ranks))
+    ranked = [replace(s, pareto_rank=r, on_frontier=r == 1, knee=i == k) for i, (s, r) in enumerate(zip(ranked, ranks))]
+    behind = max(ranks, default=0) + 1
+    out = [
+        replace(s, pareto_rank=behind, dropped_at=dropped[s.name].after_items, dropped_by=dropped[s.name].by)
+        for s in summaries
+        if s.name in dropped
     ]
     recommended = None
     if min_quality is not None:
         best = cheapest_meeting(points, min_quality)
-        recommended = summaries[best].name if best is not None else None
+        recommended = ranked[best].name if best is not None else None
     order = sorted(
-        summaries,
+        ranked + out,
         key=lambda s: (s.pareto_rank, -s.quality, s.gco2e if s.gco2e is not None else float("inf")),
     )
     return tuple(order), recommended

@@ -5,20 +5,12 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from greenprompt.outputs import units
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document
+from greenprompt.outputs import document, units
 from greenprompt.outputs.document import energy_method
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
@@ -93,6 +85,13 @@ def results_table(result: RunResult) -> Table:
     return table
 
 
+def dropped_lines(variants, confidence: float) -> list[str]:
+    """One line per variant racing dropped: when, by whom, and that it is not ranked."""
+    return [f"{v.name}: dropped after {v.dropped_at} items, dominated with {confidence * 100:g}% confidence by "
+            f"{v.dropped_by or 'another variant'}; not ranked on the frontier (figures over those items)"
+            for v in variants if v.dropped_at is not None]
+
+
 def comparison_lines(result: RunResult) -> list[str]:
     """One line per variant against the baseline, paired on the same items."""
     lines = []
@@ -135,6 +134,8 @@ def energy_model_line(result: RunResult) -> str:
     fit = result.energy_fit
     if fit is None:
         return f"Energy model: not fitted ({result.energy_fit_note})."
+    if fit.warning:
+        return f"Energy model: not usable ({fit.warning}; least squares over {fit.n} generations)."
     return (
         f"Energy model (least squares over {fit.n} generations, R² {fit.r2:.3f}): "
         f"{units.energy(fit.j_per_prompt_token)}/prompt token + {units.energy(fit.j_per_completion_token)}/completion token "
@@ -303,10 +304,8 @@ def _print_profile(result: RunResult, console: Console) -> None:
     if cascades is not None:
         console.print(cascades)
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
-    for v in result.variants:
-        if v.dropped_at is not None:
-            console.print(Text(f"Racing dropped {v.name} after {v.dropped_at} items (dominated with confidence); "
-                               f"its figures are estimates over those items."))
+    for line in dropped_lines(result.variants, result.race_confidence):
+        console.print(Text(line))
     comparisons = comparison_lines(result)
     if comparisons:
         console.print(f"Against the baseline ({result.ci_level * 100:g}% paired bootstrap intervals, {result.n_bootstrap} resamples):")
