@@ -242,6 +242,20 @@ def finish(proc: subprocess.Popen, timeout: float = 120) -> tuple[str, str]:
         raise AssertionError(f"still running after {timeout} s; killed. stderr: {stderr[-2000:]}") from None
 
 
+def wait_for_generations(proc: subprocess.Popen, store: Path, n: int, timeout: float = 300) -> None:
+    """Wait until the child has stored `n` generations (to interrupt it mid-run). Up to
+    300 s: start-up and the first generations took over 120 s when other test suites shared
+    this 2-core machine. Fails, killing the child, if it exits first or the time runs out."""
+    deadline = time.time() + timeout
+    while stored_generations(store) < n:
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            _, stderr = proc.communicate()
+            raise AssertionError(f"{stored_generations(store)} of {n} generations stored (exit {proc.returncode}): "
+                                 f"{stderr[-2000:]}")
+        time.sleep(0.2)
+
+
 def stored_generations(store: Path, run_id: str | None = None) -> int:
     """How many generations a store holds (of one run, or all); 0 while the file or its
     tables do not exist yet (another process is creating them)."""

@@ -5,11 +5,10 @@ import json
 import shutil
 import signal
 import sqlite3
-import time
 
 import pytest
 from conftest import EXAMPLE
-from fakes import finish, invoke, start_greenprompt, stored_generations
+from fakes import finish, invoke, start_greenprompt, stored_generations, wait_for_generations
 
 
 def compare_json(*args):
@@ -94,9 +93,7 @@ def steady_counter(tmp_path, monkeypatch):
 def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, steady_counter):
     store = tmp_path / "runs.db"
     proc = _start(store, "--limit", "4", env=steady_counter)
-    deadline = time.time() + 120
-    while time.time() < deadline and stored_generations(store) < 5:
-        time.sleep(0.2)
+    wait_for_generations(proc, store, 5)
     proc.send_signal(sig)
     finish(proc)
     assert proc.returncode == (-signal.SIGKILL if sig == signal.SIGKILL else 130)

@@ -2,10 +2,9 @@
 
 import json
 import signal
-import time
 
 from conftest import EXAMPLE
-from fakes import finish, start_greenprompt, stored_generations
+from fakes import finish, start_greenprompt, wait_for_generations
 
 
 def test_sigint_reports_what_finished_and_exits_130(tmp_path):
@@ -14,9 +13,7 @@ def test_sigint_reports_what_finished_and_exits_130(tmp_path):
     proc = start_greenprompt("compare", EXAMPLE, "--json", env={"GREENPROMPT_HOME": str(tmp_path)})
     # The full example is 80 generations (tens of seconds); interrupt well inside it, once
     # the first generations are stored (start-up time varies with the machine's load).
-    deadline = time.time() + 120
-    while time.time() < deadline and stored_generations(tmp_path / "greenprompt.db") < 2:
-        time.sleep(0.2)
+    wait_for_generations(proc, tmp_path / "greenprompt.db", 2)
     proc.send_signal(signal.SIGINT)
     stdout, stderr = finish(proc)
     assert proc.returncode == 130, stderr

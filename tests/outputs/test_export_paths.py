@@ -2,10 +2,8 @@
 
 import json
 
-from typer.testing import CliRunner
-
 from conftest import ROOT
-from greenprompt.cli.app import app
+from fakes import invoke
 
 
 def test_hostile_names_stay_inside_the_export_dir(tmp_path):
@@ -16,15 +14,13 @@ def test_hostile_names_stay_inside_the_export_dir(tmp_path):
     data = tmp_path / "d.jsonl"
     data.write_text(json.dumps({"id": "../../../item", "text": "good", "label": "positive"}) + "\n")
     out = tmp_path / "deep" / "export"
-    result = CliRunner().invoke(app, ["compare", str(prompts), "--dataset", str(data), "--export", str(out), "--json",
-                                      "--bootstrap", "0"])
-    assert result.exit_code == 0, (result.stderr, result.exception)
+    invoke("compare", str(prompts), "--dataset", str(data), "--export", str(out), "--json",
+           "--bootstrap", "0")
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p.name not in ("set.yaml", "d.jsonl")]
     assert written and all(out in p.parents for p in written if "greenprompt-home" not in p.parts)
     md = sorted(p.name for p in out.glob("*.md"))
     assert len(md) == len(names) and all(not n.startswith(".") for n in md)
     # The exported files read back with the original names intact.
-    back = CliRunner().invoke(app, ["compare", str(out), "--dataset", str(data), "--json", "--bootstrap", "0"])
-    assert back.exit_code == 0, back.stderr
+    back = invoke("compare", str(out), "--dataset", str(data), "--json", "--bootstrap", "0")
     assert sorted(v["name"] for v in json.loads(back.stdout)["variants"]) == sorted(names)
     assert (ROOT / "prompts" / "reviews.yaml").exists()

@@ -6,17 +6,14 @@ import json
 import pandas as pd
 import pytest
 from codecarbon.output_methods.emissions_data import EmissionsData
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
+from fakes import invoke
 
 
 def test_emissions_csv_and_parquet(tmp_path):
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["compare", str(EXAMPLE), "--limit", "2", "--json", "--export", str(out),
-                                      "--parquet", "--bootstrap", "0"])
-    assert result.exit_code == 0, result.stderr
+    result = invoke("compare", str(EXAMPLE), "--limit", "2", "--json", "--export", str(out),
+                    "--parquet", "--bootstrap", "0")
     doc = json.loads(result.stdout)
     emissions = pd.read_csv(out / "emissions.csv")
     assert list(emissions.columns) == [f.name for f in dataclasses.fields(EmissionsData)]

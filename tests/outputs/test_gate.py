@@ -4,12 +4,11 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
-from greenprompt.records.errors import GreenPromptError
+from fakes import invoke
+
 from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks
+from greenprompt.records.errors import GreenPromptError
 
 
 def doc(**variants):
@@ -57,15 +56,13 @@ def test_junit_and_summary():
     assert md.startswith("❌") and "| min-quality | a | ❌" in md and "| 1 | a | 0.800 |" in md
 
 
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def results_file(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("gate")
-    result = runner.invoke(app, ["compare", str(EXAMPLE), "--limit", "2", "--json", "--store", str(tmp / "s.db"),
-                                 "--min-quality", "0.0"])
-    assert result.exit_code == 0, result.stderr
+    result = invoke("compare", str(EXAMPLE), "--limit", "2", "--json", "--store", str(tmp / "s.db"),
+                    "--min-quality", "0.0")
     path = tmp / "run.json"
     path.write_text(result.stdout)
     return path, json.loads(result.stdout)
@@ -73,29 +70,26 @@ def results_file(tmp_path_factory):
 
 def test_check_exit_codes_files_and_store_source(results_file, tmp_path):
     path, run = results_file
-    ok = runner.invoke(app, ["check", str(path), "--min-quality", "0", "--junit", str(tmp_path / "j.xml"),
-                             "--summary", str(tmp_path / "s.md")])
-    assert ok.exit_code == 0, ok.stderr
+    ok = invoke("check", str(path), "--min-quality", "0", "--junit", str(tmp_path / "j.xml"),
+                "--summary", str(tmp_path / "s.md"))
     assert ok.stdout.startswith("PASS") and ET.parse(tmp_path / "j.xml").getroot().get("failures") == "0"
     assert (tmp_path / "s.md").read_text().startswith("✅")
 
-    fail = runner.invoke(app, ["check", str(path), "--max-gco2e", "1e-12", "--all", "--json"])
-    assert fail.exit_code == 1
+    fail = invoke("check", str(path), "--max-gco2e", "1e-12", "--all", "--json", code=1)
     verdict = json.loads(fail.stdout)
     assert verdict["passed"] is False and len(verdict["checks"]) == len(run["variants"])
 
-    same = runner.invoke(app, ["check", str(path), "--against", str(path), "--max-regression", "1"])
-    assert same.exit_code == 0 and "quality-regression" in same.stdout
+    same = invoke("check", str(path), "--against", str(path), "--max-regression", "1")
+    assert "quality-regression" in same.stdout
 
-    from_store = runner.invoke(app, ["check", run["run_id"], "--store", str(path.parent / "s.db"), "--min-quality", "0"])
-    assert from_store.exit_code == 0, from_store.stderr
+    invoke("check", run["run_id"], "--store", str(path.parent / "s.db"), "--min-quality", "0")
 
 
 def test_check_bad_input(results_file, tmp_path):
     path, _ = results_file
-    nothing = runner.invoke(app, ["check", str(path)])
-    assert nothing.exit_code == 2 and "nothing to check" in nothing.stderr
+    nothing = invoke("check", str(path), code=2)
+    assert "nothing to check" in nothing.stderr
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    broken = runner.invoke(app, ["check", str(bad), "--min-quality", "0.5"])
-    assert broken.exit_code == 2 and "not a JSON document" in broken.stderr
+    broken = invoke("check", str(bad), "--min-quality", "0.5", code=2)
+    assert "not a JSON document" in broken.stderr

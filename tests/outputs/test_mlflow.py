@@ -2,19 +2,16 @@
 
 import json
 
-from mlflow.tracking import MlflowClient
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
+from fakes import invoke
+from mlflow.tracking import MlflowClient
 
 
 def test_compare_logs_to_mlflow(tmp_path, monkeypatch):
     uri = (tmp_path / "mlruns").as_uri()
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("MLFLOW_ALLOW_FILE_STORE", "true")
-    result = CliRunner().invoke(app, ["compare", str(EXAMPLE), "--limit", "1", "--json", "--mlflow", "--bootstrap", "0"])
-    assert result.exit_code == 0, (result.stderr, result.exception)
+    result = invoke("compare", str(EXAMPLE), "--limit", "1", "--json", "--mlflow", "--bootstrap", "0")
     doc = json.loads(result.stdout)
 
     client = MlflowClient(uri)

@@ -7,12 +7,9 @@ import shutil
 import subprocess
 
 import pytest
-from typer.testing import CliRunner
-
 from conftest import EXAMPLE
-from greenprompt.cli.app import app
+from fakes import invoke
 
-runner = CliRunner()
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--virtual-time-budget=8000",
@@ -23,12 +20,10 @@ CHROMIUM_FLAGS = [
 def report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     store = tmp / "runs.db"
-    run = runner.invoke(app, ["compare", str(EXAMPLE), "--limit", "2", "--json", "--store", str(store), "--min-quality", "0"])
-    assert run.exit_code == 0, run.stderr
+    run = invoke("compare", str(EXAMPLE), "--limit", "2", "--json", "--store", str(store), "--min-quality", "0")
     doc = json.loads(run.stdout)
-    out = runner.invoke(app, ["report", doc["run_id"], "--store", str(store), "--html", str(tmp / "r.html"),
-                              "--png", str(tmp / "r.png"), "--svg", str(tmp / "r.svg")])
-    assert out.exit_code == 0, out.stderr
+    invoke("report", doc["run_id"], "--store", str(store), "--html", str(tmp / "r.html"),
+           "--png", str(tmp / "r.png"), "--svg", str(tmp / "r.svg"))
     return tmp, doc
 
 
@@ -85,7 +80,7 @@ def test_chart_renders_in_headless_chromium_offline(report):
 
 def test_report_bad_input(report, tmp_path):
     tmp, doc = report
-    nothing = runner.invoke(app, ["report", doc["run_id"], "--store", str(tmp / "runs.db")])
-    assert nothing.exit_code == 2 and "nothing to write" in nothing.stderr
-    bad = runner.invoke(app, ["report", doc["run_id"], "--store", str(tmp / "runs.db"), "--png", str(tmp_path / "x.gif")])
-    assert bad.exit_code == 2 and ".png or .svg" in bad.stderr
+    nothing = invoke("report", doc["run_id"], "--store", str(tmp / "runs.db"), code=2)
+    assert "nothing to write" in nothing.stderr
+    bad = invoke("report", doc["run_id"], "--store", str(tmp / "runs.db"), "--png", str(tmp_path / "x.gif"), code=2)
+    assert ".png or .svg" in bad.stderr
