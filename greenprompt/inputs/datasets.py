@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import os
 import random
 import warnings
 from pathlib import Path
 from typing import Any
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import Dataset, Item
+from greenprompt.records.errors import GreenPromptError
 
 TARGET_CANDIDATES = ("target", "label", "answer", "output")
 ID_COLUMN = "id"
@@ -33,8 +36,9 @@ def _read_rows(p: Path):
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import datasets
-
     from pandas.errors import ParserWarning
+
+    _skip_collecting_at_exit()
 
     datasets.disable_progress_bars()
     datasets.logging.set_verbosity(datasets.logging.CRITICAL)  # our own message says it once
@@ -51,6 +55,17 @@ def _read_rows(p: Path):
         raise GreenPromptError(
             f"{p}: cannot read as {p.suffix.lstrip('.').upper()} ({detail}); check the file's format and encoding"
         ) from None
+
+
+@functools.cache  # register once per process
+def _skip_collecting_at_exit() -> None:
+    """Importing `datasets` (pandas, pyarrow, huggingface_hub: ~1,500 modules) leaves a
+    module graph that lives until exit, where the interpreter's last garbage collections
+    walk and free it one object at a time: 0.5 s of a 2.6 s one-item `compare` on our
+    2-vCPU machines (`python -c "import datasets"` exits in 0.63 s after its last line,
+    0.07 s with the objects frozen). Freezing them when the interpreter exits skips that
+    walk; atexit handlers, stream flushing and every explicit close still run."""
+    atexit.register(gc.freeze)
 
 
 def load_dataset(
