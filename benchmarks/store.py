@@ -27,13 +27,14 @@ PROMPTS = HERE / "sst2.yaml"
 def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
     """(peak MB, seconds) of a whole compare over `rows` rows with a fake backend that keeps nothing."""
     from greenprompt.records.config import Config
-    from greenprompt.engine.driver import compare
+    from greenprompt.engine.driver import run_comparison
+    from greenprompt.engine.local import LocalExecutor
 
     data = write_rows(workdir / f"rows{rows}.tsv", rows)
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
     tracemalloc.start()
     t = time.perf_counter()
-    result = compare(options, backend_factory=streaming_backend)
+    result = run_comparison(options, executor=LocalExecutor(streaming_backend))
     seconds = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()

@@ -8,25 +8,9 @@ from typing import Sequence
 
 from greenprompt.analysis.energy_fit import fit_energy
 from greenprompt.analysis.projection import project
-from greenprompt.records import EnergyFit, Generation, VariantSummary
+from greenprompt.records import AnalysisOptions, EnergyFit, Generation, VariantSummary
 from greenprompt.analysis.stats import bootstrap, collect
 from greenprompt.analysis.summary import summarize
-
-
-@dataclass(frozen=True)
-class AnalysisOptions:
-    min_quality: float | None = None
-    baseline: str | None = None  # default: the first variant
-    repeats: int = 1
-    ci_level: float = 0.95
-    n_bootstrap: int = 2000
-    seed: int = 0
-    volume_per_day: float | None = None
-    price_in: float | None = None
-    price_out: float | None = None
-    strategy: str = "exhaustive"
-    race_confidence: float = 0.95  # racing's settings, recorded with the run
-    race_margin: float = 0.0
 
 
 @dataclass(frozen=True)

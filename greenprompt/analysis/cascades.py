@@ -11,13 +11,13 @@ is what a deployed cascade spends, and sweeping a threshold needs no new generat
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
-from greenprompt.records import CascadeInfo, CascadeSpec, Generation, VariantSummary
+from greenprompt.inputs.cascade_spec import INVALID, LOW_CONFIDENCE, VERIFIER
+from greenprompt.records import CascadeInfo, CascadeSpec, Generation, JobRole, VariantSummary
 
-from greenprompt.inputs.cascade_spec import INVALID, LOW_CONFIDENCE, VERIFIER, VERIFY_SUFFIX
 # At most this many thresholds when calibrating: the observed values, or their quantiles.
 MAX_THRESHOLDS = 9
 
@@ -106,21 +106,21 @@ def cascade_points(
     spec: CascadeSpec, variants: Sequence[str], generations: Sequence[Generation], valid: Callable[[str], bool]
 ) -> list[CascadePoint]:
     """Every cascade the spec asks for (one per variant and threshold), from the run's
-    generations of `variant@small`, `variant@large` and the verifier."""
-    cells = {(g.variant, g.item_id, g.repeat): g for g in generations}
+    answers of `variant@small` and `variant@large` and the small model's verifier calls."""
+    cells = {(g.role, g.variant, g.item_id, g.repeat): g for g in generations}
     escalate = escalation_rule(spec, valid)
     points = []
     for variant in variants:
         small_name, large_name = f"{variant}@{spec.small}", f"{variant}@{spec.large}"
-        smalls = [g for g in generations if g.variant == small_name]
+        smalls = [g for g in generations if g.role is JobRole.ANSWER and g.variant == small_name]
         confidences = [g.mean_logprob for g in smalls if g.mean_logprob is not None]
         for t in thresholds(confidences, spec) if spec.escalate_when == LOW_CONFIDENCE else [None]:
             name = point_name(variant, spec, t)
             gens, flags = [], []
             for small in smalls:
-                check = cells.get((small_name + VERIFY_SUFFIX, small.item_id, small.repeat))
+                check = cells.get((JobRole.VERIFY, small_name, small.item_id, small.repeat))
                 up = escalate(small, check, t)
-                large = cells.get((large_name, small.item_id, small.repeat))
+                large = cells.get((JobRole.ANSWER, large_name, small.item_id, small.repeat))
                 if up and large is None:
                     continue  # the large attempt was not run (a budget or an interruption)
                 parts = [small, *([check] if check is not None else []), *([large] if up else [])]

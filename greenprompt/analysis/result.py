@@ -7,103 +7,50 @@ gives the same report as the run that produced it, and can be re-scored without 
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any, Sequence
 
-from greenprompt.analysis.analyze import Analysis, AnalysisOptions, analyze
-from greenprompt.inputs.carbon import gco2e
+from greenprompt.analysis.analyze import Analysis, analyze
 from greenprompt.analysis.cascades import cascade_points, with_cascade_info
 from greenprompt.analysis.projection import payback
+from greenprompt.analysis.scoring import get_scorer
+from greenprompt.inputs.carbon import gco2e
 from greenprompt.records import (
+    AnalysisOptions,
     CarbonIntensity,
-    CascadeSpec,
-    DatasetInfo,
-    EnergyModel,
     Footprint,
+    FootprintSegment,
     Generation,
-    GenerationParams,
-    ModelInfo,
-    ModelSpec,
-    PromptSet,
-    RunModel,
+    JobRole,
+    RunHeader,
     RunResult,
     Span,
-    Variant,
 )
-from greenprompt.analysis.scoring import get_scorer
 
 
-def make_header(
-    run_id: str,
-    started_at: str,
-    prompt_set: PromptSet,
-    dataset: DatasetInfo,
-    models: Sequence[RunModel],
-    scorer: str,
-    carbon: CarbonIntensity,
-    energies: dict[str, EnergyModel],
-    serving: str,
-    analysis: AnalysisOptions,
-) -> dict[str, Any]:
-    """Everything about a run except its generations, as plain JSON-able data. `model`,
-    `mode` and `energy` are the first model's, as in runs stored before several models."""
-    first = models[0]
-    return {
-        "run_id": run_id,
-        "started_at": started_at,
-        "prompt_set": asdict(prompt_set),
-        "dataset": asdict(dataset),
-        "model": asdict(first.info),
-        "mode": first.mode,
-        "models": [{"name": m.name, "mode": m.mode, "info": asdict(m.info), "energy": asdict(energies[m.name])} for m in models],
-        "scorer": scorer,
-        "carbon": asdict(carbon),
-        "energy": asdict(energies[first.name]),
-        "serving": serving,
-        "analysis": asdict(analysis),
-    }
-
-
-def models_from(header: dict[str, Any]) -> tuple[RunModel, ...]:
-    """The run's models; a run stored before several models had just `model` and `mode`."""
-    if "models" in header:
-        return tuple(RunModel(m["name"], m["mode"], ModelInfo(**m["info"])) for m in header["models"])
-    info = ModelInfo(**header["model"])
-    return (RunModel(Path(info.path).stem, header["mode"], info),)
-
-
-def prompt_set_from(data: dict[str, Any]) -> PromptSet:
-    variants = tuple(
-        Variant(**{**v, "params": GenerationParams(**{**v["params"], "stop": tuple(v["params"]["stop"])})})
-        for v in data["variants"]
-    )
-    models = tuple(ModelSpec(**m) for m in data.get("models") or ())
-    cascade = CascadeSpec(**data["cascade"]) if data.get("cascade") else None
-    return PromptSet(**{**data, "variants": variants, "models": models, "cascade": cascade})
-
-
-def analysis_options(header: dict[str, Any], **overrides: Any) -> AnalysisOptions:
+def analysis_options(header: RunHeader, **overrides: Any) -> AnalysisOptions:
     """The stored analysis options, with overrides (None keeps the stored value)."""
-    stored = AnalysisOptions(**header["analysis"])
-    return replace(stored, **{k: v for k, v in overrides.items() if v is not None})
+    return replace(header.analysis, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def score_and_analyze(
-    header: dict[str, Any], generations: Sequence[Generation], options: AnalysisOptions, scorer: str | None = None
+    header: RunHeader, generations: Sequence[Generation], options: AnalysisOptions, scorer: str | None = None
 ) -> tuple[str, tuple[float, ...], Analysis]:
     """Scores (a failed generation scores 0; a verifier call is not scored) and the analysis
     of every point: each variant (on each model), and each cascade built from them.
     `scorer` overrides the stored one."""
-    spec = scorer or header["scorer"]
+    spec = scorer or header.scorer
     score = get_scorer(spec)
-    names = [v["name"] for v in header["prompt_set"]["variants"]]
+    names = header.variant_names
     known = set(names)
-    scores = tuple(0.0 if g.error or g.variant not in known else score(g.output, g.target) for g in generations)
-    points = [(g, s) for g, s in zip(generations, scores) if g.variant in known]
+
+    def ranked(g: Generation) -> bool:
+        return g.role is JobRole.ANSWER and g.variant in known
+
+    scores = tuple(score(g.output, g.target) if ranked(g) and not g.error else 0.0 for g in generations)
+    points = [(g, s) for g, s in zip(generations, scores) if ranked(g)]
     measured = [g for g, _ in points]
-    stored_cascade = header["prompt_set"].get("cascade")
-    cascade = CascadeSpec(**stored_cascade) if stored_cascade else None
+    cascade = header.prompt_set.cascade
     derived = cascade_points(cascade, _bases(header), generations, score.valid) if cascade else []
     derived_gens = [g for p in derived for g in p.generations]
     analysis = analyze(
@@ -118,23 +65,23 @@ def score_and_analyze(
     return spec, scores, analysis
 
 
-def _bases(header: dict[str, Any]) -> list[str]:
+def _bases(header: RunHeader) -> list[str]:
     """The prompt variants' own names, in order (without `@model`)."""
-    return list(dict.fromkeys(v.get("base") or v["name"] for v in header["prompt_set"]["variants"]))
+    return list(dict.fromkeys(v.base or v.name for v in header.prompt_set.variants))
 
 
 def footprint(
-    segments: Sequence[dict[str, Any]], generations: Sequence[Generation], intensity: CarbonIntensity
+    segments: Sequence[FootprintSegment], generations: Sequence[Generation], intensity: CarbonIntensity
 ) -> Footprint:
     """The experiment's own cost: model loads and overheads of every process that recorded
-    its segment, plus the generations actually run (cached ones were paid for earlier)."""
+    its segment, plus the generations actually run (cached ones were paid for earlier).
+    Idle worker time (executors that hold models between waves) counts in the overhead."""
 
     def span(wall: float, energy: float | None) -> Span:
         return Span(wall, energy, gco2e(energy, intensity))
 
-    def total(key: str, part: str) -> float | None:
-        # segments recorded before prefix-cache serving existed have no prefix_fill part
-        values = [s.get(part, {key: 0.0})[key] for s in segments]
+    def total(key: str, *parts: str) -> float | None:
+        values = [getattr(getattr(s, part), key) for s in segments for part in parts]
         return None if any(v is None for v in values) else sum(values)
 
     fresh = [g for g in generations if not g.cached]
@@ -142,7 +89,7 @@ def footprint(
     gen_energy = None if any(e is None for e in energies) else sum(energies)
     load = span(total("wall_s", "model_load") or 0.0, total("energy_j", "model_load"))
     prefix_fill = span(total("wall_s", "prefix_fill") or 0.0, total("energy_j", "prefix_fill"))
-    overhead = span(total("wall_s", "overhead") or 0.0, total("energy_j", "overhead"))
+    overhead = span(total("wall_s", "overhead", "idle") or 0.0, total("energy_j", "overhead", "idle"))
     gens = span(sum(g.wall_s for g in fresh), gen_energy)
     parts = (load.energy_j, prefix_fill.energy_j, gens.energy_j, overhead.energy_j)
     all_energy = None if None in parts else sum(parts)
@@ -156,33 +103,33 @@ def footprint(
 
 
 def build_result(
-    header: dict[str, Any],
+    header: RunHeader,
     generations: Sequence[Generation],
-    segments: Sequence[dict[str, Any]],
+    segments: Sequence[FootprintSegment],
     spec: str,
     scores: tuple[float, ...],
     analysis: Analysis,
     options: AnalysisOptions,
     interrupted: bool,
 ) -> RunResult:
-    carbon = CarbonIntensity(**header["carbon"])
+    carbon = header.carbon
     # Carbon follows the intensity of this run, also for generations served from the cache.
     generations = tuple(g if g.energy_j is None else replace(g, gco2e=gco2e(g.energy_j, carbon)) for g in generations)
     foot = footprint(segments, generations, carbon)
     queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
-    energy = header["energy"]
+    first = header.models[0]
     return RunResult(
-        run_id=header["run_id"],
-        started_at=header["started_at"],
-        prompt_set=prompt_set_from(header["prompt_set"]),
-        dataset=DatasetInfo(**{**header["dataset"], "column_names": tuple(header["dataset"]["column_names"])}),
-        model=ModelInfo(**header["model"]),
-        models=models_from(header),
-        mode=header["mode"],
+        run_id=header.run_id,
+        started_at=header.started_at,
+        prompt_set=header.prompt_set,
+        dataset=header.dataset,
+        model=first.info,
+        models=tuple(m.run_model for m in header.models),
+        mode=first.mode,
         scorer=spec,
         carbon=carbon,
-        energy=EnergyModel(energy["method"], energy["description"], energy["constants"]),
-        serving=header["serving"],
+        energy=first.energy,
+        serving=header.serving,
         generations=generations,
         scores=scores,
         variants=analysis.variants,

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from greenprompt.inputs.cascade_spec import DEFAULT_VERIFIER, VERIFIER_MAX_TOKENS, VERIFY_SUFFIX
+from greenprompt.inputs.cascade_spec import DEFAULT_VERIFIER, VERIFIER_MAX_TOKENS
 from greenprompt.inputs.prompt_sets import render_text
-from greenprompt.records import CascadeSpec, Job, Request
+from greenprompt.records import CascadeSpec, Job, JobRole, Request
 
 
 def verifier_job(job: Job, answer: str, spec: CascadeSpec) -> Job:
-    """The small model asked whether its own answer is right."""
+    """The small model asked whether its own answer is right: the answer job's variant,
+    item and repeat, in the verifier role."""
     text = render_text(spec.verifier or DEFAULT_VERIFIER, {"prompt": job.request.text, "answer": answer.strip()})
     params = replace(job.request.params, max_tokens=VERIFIER_MAX_TOKENS, temperature=0.0, stop=())
     request = Request(mode=job.request.mode, text=text, system=job.request.system, params=params, seed=job.request.seed)
-    return replace(job, variant=job.variant + VERIFY_SUFFIX, request=request, target=None)
+    return replace(job, role=JobRole.VERIFY, request=request, target=None)

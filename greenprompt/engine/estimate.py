@@ -84,7 +84,7 @@ def estimate(options: EstimateOptions) -> Estimate:
     """Predict J and gCO2e per query for every variant without generating anything."""
     from greenprompt.engine.backends import check_mode
     from greenprompt.engine.backends.llama_cpp import LlamaCppBackend
-    from greenprompt.engine.driver import plan
+    from greenprompt.engine.plan import plan
 
     if options.calibration is None:
         raise GreenPromptError("estimate needs an energy model: pass --from RESULTS.json written by `compare --json`")

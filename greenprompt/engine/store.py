@@ -13,13 +13,14 @@ import os
 import socket
 import sqlite3
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
+from greenprompt.engine.migrations import migrate
+from greenprompt.records import FootprintSegment, Generation, RunHeader
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.records import Generation
 
 STORE_ENV = "GREENPROMPT_HOME"
 STORE_FILE = "greenprompt.db"
@@ -52,7 +53,6 @@ CREATE TABLE IF NOT EXISTS generations (
 CREATE INDEX IF NOT EXISTS generations_key ON generations (key) WHERE cached = 0;
 """
 
-_GENERATION_FIELDS = {f.name for f in fields(Generation)}
 _ROW_COLUMNS = (
     "r.id, r.created_at, r.status, r.pid, r.host, r.prompt_set, r.dataset, r.model, r.variants, r.n_jobs, "
     "(SELECT COUNT(*) FROM generations g WHERE g.run_id = r.id)"
@@ -89,8 +89,8 @@ class RunRow:
 @dataclass(frozen=True)
 class StoredRun:
     row: RunRow
-    header: dict[str, Any]
-    segments: list[dict[str, Any]]
+    header: RunHeader
+    segments: tuple[FootprintSegment, ...]
     generations: list[tuple[int, str, Generation]]  # (seq, key, generation), in job order
 
     @property
@@ -99,12 +99,11 @@ class StoredRun:
 
 
 def generation_to_json(g: Generation) -> str:
-    return json.dumps(asdict(g), ensure_ascii=False)
+    return json.dumps(g.to_dict(), ensure_ascii=False)
 
 
 def generation_from_json(text: str) -> Generation:
-    data = json.loads(text)
-    return Generation(**{k: v for k, v in data.items() if k in _GENERATION_FIELDS})
+    return Generation.from_dict(json.loads(text))
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -131,7 +130,9 @@ class RunStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            fresh = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone() is None
             self.db.executescript(_SCHEMA)
+            migrate(self.db, self.path, fresh)
         except (OSError, sqlite3.Error) as e:
             raise GreenPromptError(
                 f"{self.path}: cannot open the run store ({e}); pass a writable --store PATH or set {STORE_ENV}"
@@ -148,22 +149,22 @@ class RunStore:
 
     # writing
 
-    def create_run(self, run_id: str, header: dict[str, Any], n_jobs: int) -> None:
+    def create_run(self, header: RunHeader, n_jobs: int) -> None:
         self._write(
             "INSERT INTO runs (id, created_at, status, pid, host, prompt_set, dataset, model, variants, n_jobs, header) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                run_id,
+                header.run_id,
                 datetime.now(timezone.utc).isoformat(timespec="seconds"),
                 RUNNING,
                 os.getpid(),
                 socket.gethostname(),
-                header["prompt_set"]["path"],
-                header["dataset"]["path"],
-                header["model"]["name"],
-                json.dumps([v["name"] for v in header["prompt_set"]["variants"]]),
+                header.prompt_set.path,
+                header.dataset.path,
+                header.models[0].info.name,
+                json.dumps(header.variant_names),
                 n_jobs,
-                json.dumps(header, ensure_ascii=False),
+                json.dumps(header.to_dict(), ensure_ascii=False),
             ),
         )
 
@@ -177,13 +178,13 @@ class RunStore:
             (run_id, seq, key, int(gen.cached), generation_to_json(gen)),
         )
 
-    def finish_run(self, run_id: str, status: str, segment: dict[str, Any] | None) -> None:
+    def finish_run(self, run_id: str, status: str, segment: FootprintSegment | None) -> None:
         """Record the end of one process's work on a run, with its own footprint segment."""
         with self._transaction():
             row = self.db.execute("SELECT segments FROM runs WHERE id = ?", (run_id,)).fetchone()
             segments = json.loads(row[0]) if row else []
             if segment is not None:
-                segments.append(segment)
+                segments.append(segment.to_dict())
             self.db.execute(
                 "UPDATE runs SET status = ?, pid = NULL, segments = ? WHERE id = ?", (status, json.dumps(segments), run_id)
             )
@@ -239,7 +240,8 @@ class RunStore:
                 "SELECT seq, key, data FROM generations WHERE run_id = ? ORDER BY seq", (run_id,)
             )
         ]
-        return StoredRun(self._row(r[:-2]), json.loads(r[-2]), json.loads(r[-1]), gens)
+        segments = tuple(FootprintSegment.from_dict(s) for s in json.loads(r[-1]))
+        return StoredRun(self._row(r[:-2]), RunHeader.from_dict(json.loads(r[-2])), segments, gens)
 
     @staticmethod
     def _row(r: Iterable) -> RunRow:

@@ -11,7 +11,6 @@ from greenprompt.records.errors import GreenPromptError
 
 INVALID, LOW_CONFIDENCE, VERIFIER = "invalid", "low-confidence", "verifier"
 RULES = (INVALID, LOW_CONFIDENCE, VERIFIER)
-VERIFY_SUFFIX = "#verify"
 CASCADE_KEYS = ("small", "large", "escalate_when", "threshold", "calibrate", "verifier")
 DEFAULT_VERIFIER = (
     "{{ prompt }}\n\nProposed answer: {{ answer }}\n\n"

@@ -110,7 +110,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
 def generation_rows(result: RunResult):
     """One dict per generation, with its score."""
     for g, score in zip(result.generations, result.scores):
-        row = asdict(g)
+        row = g.to_dict()
         row["energy_prefill_j"], row["energy_decode_j"] = g.energy_split()
         row["score"] = score
         yield row

@@ -11,7 +11,7 @@ from pathlib import Path
 from greenprompt.outputs.document import generation_rows, variant_row
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.prompt_sets import dump_variant_file
-from greenprompt.records import RunResult
+from greenprompt.records import JobRole, RunResult
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -67,7 +67,7 @@ def emissions_rows(result: RunResult) -> list[dict]:
     constants = result.energy.constants
     rows = []
     for v in result.variants:
-        gens = [g for g in result.generations if g.variant == v.name and not g.error]
+        gens = [g for g in result.generations if g.role is JobRole.ANSWER and g.variant == v.name and not g.error]
         duration = sum(g.wall_s for g in gens)
         energy_kwh = sum(g.energy_j or 0.0 for g in gens) / 3.6e6
         if result.energy.method == "estimated":

@@ -104,7 +104,7 @@ def _items(result: RunResult, limit: int = 2000) -> str:
     rows = []
     for g, score in list(zip(result.generations, result.scores))[:limit]:
         rows.append(
-            f"<tr><td>{html.escape(g.item_id)}</td><td>{html.escape(g.variant)}</td>"
+            f"<tr><td>{html.escape(g.item_id)}</td><td>{html.escape(g.label)}</td>"
             f"<td class='text'>{html.escape(g.output)}</td><td>{html.escape(g.target or '')}</td>"
             f"<td>{score:.2f}</td><td>{units.energy(g.energy_j)}</td>"
             f"<td>{'cached' if g.cached else ''}{html.escape(g.error or '')}</td></tr>"

@@ -20,9 +20,17 @@ from greenprompt.records.inputs import (  # noqa: F401
 from greenprompt.records.generation import (  # noqa: F401
     Request,
     Job,
+    JobRole,
     BackendOutput,
     Measurement,
     Generation,
+)
+from greenprompt.records.run import (  # noqa: F401
+    AnalysisOptions,
+    MeteredModel,
+    RunHeader,
+    SegmentPart,
+    FootprintSegment,
 )
 from greenprompt.records.result import (  # noqa: F401
     UNCERTAIN_P_FRONTIER,

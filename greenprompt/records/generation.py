@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from enum import Enum
+from typing import Any
 
 from greenprompt.records.inputs import GenerationParams
+
+
+class JobRole(str, Enum):
+    """What a job is for: a variant's answer to an item, or (cascades with the verifier
+    rule) the small model checking its own answer."""
+
+    ANSWER = "answer"
+    VERIFY = "verify"
+
+
+# How a verifier call is named where generations are written out (the store, generations.jsonl):
+# `variant#verify`, as every stored run and every export before typed roles had it.
+VERIFY_SUFFIX = "#verify"
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,7 @@ class Job:
     request: Request
     target: str | None
     repeat: int = 0
+    role: JobRole = JobRole.ANSWER
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,30 @@ class Generation:
     cached: bool = False  # served from the generation cache: its energy was spent by an earlier run
     prefix_tokens: int = 0  # prompt tokens reused from the prefix cache (prefix-cache serving)
     mean_logprob: float | None = None  # mean log-probability of the answer's tokens, when asked for
+    role: JobRole = JobRole.ANSWER
+
+    @property
+    def label(self) -> str:
+        """The name it is shown and written out under: the variant, `variant#verify` for a
+        verifier call."""
+        return self.variant + VERIFY_SUFFIX if self.role is JobRole.VERIFY else self.variant
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored and exported form: every field but `role`, which the variant's name
+        carries (`label`: the shape stores and exports have always had)."""
+        data = asdict(self)
+        del data["role"]
+        data["variant"] = self.label
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Generation":
+        """The inverse of to_dict; keys this version does not know are ignored."""
+        values = {k: v for k, v in data.items() if k in _GENERATION_FIELDS and k != "role"}
+        if values["variant"].endswith(VERIFY_SUFFIX):
+            values["variant"] = values["variant"][: -len(VERIFY_SUFFIX)]
+            values["role"] = JobRole.VERIFY
+        return cls(**values)
 
     def energy_split(self) -> tuple[float | None, float | None]:
         """(prefill J, decode J): the generation's energy shared in proportion to
@@ -100,3 +140,6 @@ class Generation:
             return None, None
         share = self.prefill_s / busy
         return self.energy_j * share, self.energy_j * (1 - share)
+
+
+_GENERATION_FIELDS = {f.name for f in fields(Generation)}

@@ -12,8 +12,10 @@ from greenprompt.analysis.cascades import cascade_points
 from greenprompt.inputs.cascade_spec import make_cascade
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.aliases import ALIASES, locate
+from greenprompt.records import JobRole
 from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+from greenprompt.engine.driver import run_comparison
+from greenprompt.engine.local import LocalExecutor
 from greenprompt.analysis.scoring import get_scorer
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def _by(result):
 
 def test_two_models_make_variant_at_model_points_loaded_one_at_a_time(task):
     fakes = ModelFakes()
-    result = compare(Config(prompts=str(task), models=(SMALL, LARGE), bootstrap=0), backend_factory=fakes)
+    result = run_comparison(Config(prompts=str(task), models=(SMALL, LARGE), bootstrap=0), executor=LocalExecutor(fakes))
     assert set(_by(result)) == {"plain@smollm2-135m", "asked@smollm2-135m", "plain@gemma3-270m", "asked@gemma3-270m"}
     assert fakes.loaded == [SMALL, LARGE] and fakes.most_open == 1
     assert [m.name for m in result.models] == [SMALL, LARGE]
@@ -45,8 +47,8 @@ def test_two_models_make_variant_at_model_points_loaded_one_at_a_time(task):
 
 
 def test_a_cascade_counts_every_attempt(task):
-    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0),
-                     backend_factory=ModelFakes())
+    result = run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0),
+                     executor=LocalExecutor(ModelFakes()))
     gens = {(g.variant, g.item_id): g for g in result.generations}
     point = _by(result)[f"plain@{SMALL}>{LARGE}"]
     expected, escalated = [], 0
@@ -63,13 +65,15 @@ def test_a_cascade_counts_every_attempt(task):
 
 
 def test_the_verifier_call_is_counted_too(task):
-    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="verifier", bootstrap=0),
-                     backend_factory=ModelFakes())
-    gens = {(g.variant, g.item_id): g for g in result.generations}
-    checks = [g for g in result.generations if g.variant.endswith("#verify")]
+    result = run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="verifier", bootstrap=0),
+                     executor=LocalExecutor(ModelFakes()))
+    gens = {(g.role, g.variant, g.item_id): g for g in result.generations}
+    checks = [g for g in result.generations if g.role is JobRole.VERIFY]
     assert len(checks) == 16 and all("Proposed answer" in g.prompt for g in checks)
+    assert {g.label for g in checks} == {f"plain@{SMALL}#verify", f"asked@{SMALL}#verify"}  # as stored and exported
     point = _by(result)[f"asked@{SMALL}>{LARGE}"]
     total = 0.0
+    gens = {(g.variant, g.item_id) if g.role is JobRole.ANSWER else (g.label, g.item_id): g for g in result.generations}
     for item in range(8):
         small, check = gens[(f"asked@{SMALL}", str(item))], gens[(f"asked@{SMALL}#verify", str(item))]
         up = check.output != "yes"
@@ -82,8 +86,8 @@ def test_the_verifier_call_is_counted_too(task):
 
 
 def test_calibration_marks_the_greenest_threshold_meeting_min_quality(task):
-    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
-                                    calibrate=True, min_quality=0.9, bootstrap=0), backend_factory=ModelFakes())
+    result = run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
+                                    calibrate=True, min_quality=0.9, bootstrap=0), executor=LocalExecutor(ModelFakes()))
     points = [v for v in result.variants if v.cascade and v.cascade.variant == "plain"]
     assert sorted(p.cascade.threshold for p in points) == [-2.0, -0.1]
     low, high = sorted(points, key=lambda p: p.cascade.threshold)
@@ -93,17 +97,17 @@ def test_calibration_marks_the_greenest_threshold_meeting_min_quality(task):
 
 def test_cascade_and_model_errors_are_one_clear_line(task):
     with pytest.raises(GreenPromptError, match="nope: model file not found.*gemma3-270m"):
-        compare(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},nope"), backend_factory=ModelFakes())
+        run_comparison(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},nope"), executor=LocalExecutor(ModelFakes()))
     with pytest.raises(GreenPromptError, match="two different models"):
-        compare(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},{SMALL}"), backend_factory=ModelFakes())
+        run_comparison(Config(prompts=str(task), models=(SMALL, LARGE), cascade=f"{SMALL},{SMALL}"), executor=LocalExecutor(ModelFakes()))
     with pytest.raises(GreenPromptError, match="--threshold"):
         make_cascade(f"{SMALL},{LARGE}", "low-confidence")
     with pytest.raises(GreenPromptError, match="--escalate-when"):
         make_cascade(f"{SMALL},{LARGE}", "sometimes")
     with pytest.raises(GreenPromptError, match="race"):
-        compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", strategy="race"), backend_factory=ModelFakes())
+        run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", strategy="race"), executor=LocalExecutor(ModelFakes()))
     with pytest.raises(GreenPromptError, match="used twice"):
-        compare(Config(prompts=str(task), models=(SMALL, SMALL)), backend_factory=ModelFakes())
+        run_comparison(Config(prompts=str(task), models=(SMALL, SMALL)), executor=LocalExecutor(ModelFakes()))
 
 
 @given(st.lists(st.tuples(st.floats(-5, 0), st.floats(0.01, 5), st.floats(0.01, 5), st.booleans()), min_size=1, max_size=30))
@@ -133,7 +137,7 @@ def test_models_from_an_experiment_file_and_a_prompt_set(task, tmp_path):
     )
     exp = load_experiment(tmp_path / "exp.yaml")
     assert [(m.ref, m.name, m.mode) for m in exp.options["models"]] == [(SMALL, "small", None), (LARGE, "big", "completion")]
-    result = compare(Config(**exp.options, bootstrap=0), backend_factory=ModelFakes())
+    result = run_comparison(Config(**exp.options, bootstrap=0), executor=LocalExecutor(ModelFakes()))
     assert "plain@small>big" in _by(result) and {m.name for m in result.models} == {"small", "big"}
     (tmp_path / "set2.yaml").write_text(
         task.read_text() + f"models: [{SMALL}, {LARGE}]\ncascade: {{small: {SMALL}, large: {LARGE}, escalate_when: invalid}}\n"
@@ -147,8 +151,8 @@ def test_stored_cascades_come_back_from_the_store(task, tmp_path):
     from greenprompt.engine.store import RunStore
 
     store = tmp_path / "runs.db"
-    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0,
-                                    store=str(store)), backend_factory=ModelFakes())
+    result = run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="invalid", bootstrap=0,
+                                    store=str(store)), executor=LocalExecutor(ModelFakes()))
     with RunStore(store) as s:
         again = result_from_store(s.load_run(result.run_id))
     assert [(v.name, v.energy_j, v.quality) for v in again.variants] == [(v.name, v.energy_j, v.quality) for v in result.variants]
@@ -166,8 +170,8 @@ def test_the_report_shows_models_and_cascades(task):
 
     from greenprompt.outputs.terminal import print_report
 
-    result = compare(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
-                                    calibrate=True, min_quality=0.9, bootstrap=0), backend_factory=ModelFakes())
+    result = run_comparison(Config(prompts=str(task), cascade=f"{SMALL},{LARGE}", escalate_when="low-confidence",
+                                    calibrate=True, min_quality=0.9, bootstrap=0), executor=LocalExecutor(ModelFakes()))
     console = Console(record=True, width=200)
     print_report(result, console)
     text = console.export_text()

@@ -7,7 +7,8 @@ from fakes import ScriptedBackend, gen
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.analysis.race import dominated_with_confidence
 from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+from greenprompt.engine.driver import run_comparison
+from greenprompt.engine.local import LocalExecutor
 
 
 def synthetic(spec, n=40, seed=0):
@@ -49,9 +50,9 @@ def scripted(tmp_path):
 def test_race_and_exhaustive_find_the_same_frontier(scripted):
     options = dict(prompts=str(scripted / "set.yaml"), bootstrap=500, no_cache=True)
     full = ScriptedBackend(PLAN)
-    exhaustive = compare(Config(**options, store=str(scripted / "a.db")), backend_factory=full)
+    exhaustive = run_comparison(Config(**options, store=str(scripted / "a.db")), executor=LocalExecutor(full))
     raced = ScriptedBackend(PLAN)
-    race = compare(Config(**options, store=str(scripted / "b.db"), strategy="race", block=5), backend_factory=raced)
+    race = run_comparison(Config(**options, store=str(scripted / "b.db"), strategy="race", block=5), executor=LocalExecutor(raced))
 
     def frontier(result):
         return sorted(v.name for v in result.variants if v.on_frontier)
@@ -67,8 +68,8 @@ def test_race_and_exhaustive_find_the_same_frontier(scripted):
 
 
 def test_budget_stops_the_run(scripted):
-    result = compare(Config(prompts=str(scripted / "set.yaml"), bootstrap=0, budget=10, store=str(scripted / "c.db")),
-                     backend_factory=ScriptedBackend(PLAN))
+    result = run_comparison(Config(prompts=str(scripted / "set.yaml"), bootstrap=0, budget=10, store=str(scripted / "c.db")),
+                     executor=LocalExecutor(ScriptedBackend(PLAN)))
     assert len(result.generations) == 10 and not result.interrupted
 
 
@@ -76,7 +77,7 @@ def test_budget_stops_the_run(scripted):
                                               ({"race_confidence": 1.0}, "--race-confidence"), ({"block": 1}, "--block")])
 def test_bad_race_options(scripted, options, message):
     with pytest.raises(GreenPromptError, match=message):
-        compare(Config(prompts=str(scripted / "set.yaml"), **options), backend_factory=ScriptedBackend(PLAN))
+        run_comparison(Config(prompts=str(scripted / "set.yaml"), **options), executor=LocalExecutor(ScriptedBackend(PLAN)))
 
 
 def test_an_indifference_margin_drops_a_costlier_variant_of_equal_quality():

@@ -5,7 +5,8 @@ import pytest
 from fakes import FakeBackend
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare
+from greenprompt.engine.driver import run_comparison
+from greenprompt.engine.local import LocalExecutor
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def example(tmp_path, monkeypatch):
 
 def test_jobs_interleave_variants_and_failures_are_recorded(example):
     backend = FakeBackend()
-    result = compare(Config(prompts=str(example / "set.yaml")), backend_factory=lambda *_: backend)
+    result = run_comparison(Config(prompts=str(example / "set.yaml")), executor=LocalExecutor(lambda *_: backend))
     assert [(r.text) for r in backend.calls[:2]] == ["good film", "Review: good film"]
     assert len(result.generations) == 6 and backend.closed
     failed = [g for g in result.generations if g.error]
@@ -34,7 +35,7 @@ def test_jobs_interleave_variants_and_failures_are_recorded(example):
 
 def test_interrupt_keeps_finished_generations(example):
     backend = FakeBackend(interrupt_after=3)
-    result = compare(Config(prompts=str(example / "set.yaml")), backend_factory=lambda *_: backend)
+    result = run_comparison(Config(prompts=str(example / "set.yaml")), executor=LocalExecutor(lambda *_: backend))
     assert result.interrupted and len(result.generations) == 3 and backend.closed
 
 
@@ -45,14 +46,14 @@ def test_bad_input_fails_before_the_model_loads(example):
         raise AssertionError("model must not load")
 
     with pytest.raises(GreenPromptError, match="missing"):
-        compare(Config(prompts=str(example / "bad.yaml")), backend_factory=never)
+        run_comparison(Config(prompts=str(example / "bad.yaml")), executor=LocalExecutor(never))
     with pytest.raises(GreenPromptError, match="no dataset"):
         (example / "nodata.yaml").write_text("variants: [{name: a, template: x}]\n")
-        compare(Config(prompts=str(example / "nodata.yaml")), backend_factory=never)
+        run_comparison(Config(prompts=str(example / "nodata.yaml")), executor=LocalExecutor(never))
 
 
 def test_footprint_parts_add_up_to_the_total(example):
-    result = compare(Config(prompts=str(example / "set.yaml")), backend_factory=FakeBackend)
+    result = run_comparison(Config(prompts=str(example / "set.yaml")), executor=LocalExecutor(FakeBackend))
     f = result.footprint
     parts = (f.model_load, f.generations, f.overhead)
     assert f.total.energy_j == pytest.approx(sum(p.energy_j for p in parts))
@@ -68,9 +69,9 @@ def test_repeats_and_their_seeds(example):
         "  - {name: sampled, template: '{{ text }}', temperature: 0.7}\n"
     )
     backend = FakeBackend()
-    result = compare(
-        Config(prompts=str(example / "t.yaml"), repeats=3, seed=10, limit=1), backend_factory=lambda *_: backend
-    )
+    result = run_comparison(
+        Config(prompts=str(example / "t.yaml"), repeats=3, seed=10, limit=1), executor=LocalExecutor(lambda *_: backend
+    ))
     assert [g.repeat for g in result.generations] == [0, 0, 1, 1, 2, 2]
     seeds = [(r.params.temperature > 0, r.seed) for r in backend.calls]
     assert seeds == [(False, 10), (True, 10), (False, 10), (True, 11), (False, 10), (True, 12)]
@@ -85,4 +86,4 @@ def test_bad_analysis_options(example):
         ({"volume": -1}, "--volume"),
     ):
         with pytest.raises(GreenPromptError, match=message):
-            compare(Config(prompts=str(example / "set.yaml"), **options), backend_factory=FakeBackend)
+            run_comparison(Config(prompts=str(example / "set.yaml"), **options), executor=LocalExecutor(FakeBackend))

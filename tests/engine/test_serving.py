@@ -10,7 +10,9 @@ from conftest import EXAMPLE
 from fakes import PrefixBackend, invoke, write_rows
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.config import Config
-from greenprompt.engine.driver import compare, serving_profiles, shared_prefix
+from greenprompt.engine.driver import run_comparison
+from greenprompt.engine.local import LocalExecutor, shared_prefix
+from greenprompt.engine.plan import serving_profiles
 
 # ---- pure logic --------------------------------------------------------------------
 
@@ -58,7 +60,7 @@ def test_both_profiles_run_once_each_with_one_model(prompt_set, tmp_path):
         loads.append(PrefixBackend())
         return loads[-1]
 
-    result = compare(Config(prompts=str(prompt_set), serving="standalone,prefix-cache"), backend_factory=factory)
+    result = run_comparison(Config(prompts=str(prompt_set), serving="standalone,prefix-cache"), executor=LocalExecutor(factory))
     assert len(loads) == 1  # the model is loaded once for both profiles
     standalone, cached = result.profiles
     assert (standalone.serving, cached.serving) == ("standalone", "prefix-cache")
@@ -81,8 +83,8 @@ def test_both_profiles_run_once_each_with_one_model(prompt_set, tmp_path):
 
 def test_resume_takes_one_profile(prompt_set):
     with pytest.raises(GreenPromptError, match="--resume"):
-        compare(Config(prompts=str(prompt_set), serving="standalone,prefix-cache", resume="last"),
-                backend_factory=PrefixBackend)
+        run_comparison(Config(prompts=str(prompt_set), serving="standalone,prefix-cache", resume="last"),
+                executor=LocalExecutor(PrefixBackend))
 
 
 def test_a_bad_profile_is_one_line_and_exit_2(prompt_set):

@@ -1,0 +1,180 @@
+"""A stored run's own records: the header written when it starts (everything but its
+generations, the whole resolved configuration included) and the footprint segment each
+process that worked on it adds when it stops. One to_dict/from_dict each: the store keeps
+exactly these dicts, and older stored shapes are brought up to date by the store's
+migrations, never by branches here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from greenprompt.records.config import Config
+from greenprompt.records.inputs import (
+    CarbonIntensity,
+    CascadeSpec,
+    DatasetInfo,
+    GenerationParams,
+    ModelInfo,
+    ModelSpec,
+    PromptSet,
+    RunModel,
+    Variant,
+)
+from greenprompt.records.result import EnergyModel
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """How a run's records are analysed; stored with the run, overridable by `runs show`."""
+
+    min_quality: float | None = None
+    baseline: str | None = None  # default: the first variant
+    repeats: int = 1
+    ci_level: float = 0.95
+    n_bootstrap: int = 2000
+    seed: int = 0
+    volume_per_day: float | None = None
+    price_in: float | None = None
+    price_out: float | None = None
+    strategy: str = "exhaustive"
+    race_confidence: float = 0.95  # racing's settings, recorded with the run
+    race_margin: float = 0.0
+
+    @classmethod
+    def from_config(cls, config: Config) -> "AnalysisOptions":
+        return cls(
+            min_quality=config.min_quality,
+            baseline=config.baseline,
+            repeats=config.repeats,
+            ci_level=config.ci_level,
+            n_bootstrap=config.bootstrap,
+            seed=config.seed,
+            volume_per_day=config.volume,
+            price_in=config.price_in,
+            price_out=config.price_out,
+            strategy=config.strategy,
+            race_confidence=config.race_confidence,
+            race_margin=config.race_margin,
+        )
+
+
+@dataclass(frozen=True)
+class MeteredModel:
+    """One model of a run and how its generations are metered."""
+
+    name: str  # the short name in `variant@name`
+    mode: str
+    info: ModelInfo
+    energy: EnergyModel
+
+    @property
+    def run_model(self) -> RunModel:
+        return RunModel(self.name, self.mode, self.info)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "mode": self.mode, "info": asdict(self.info), "energy": asdict(self.energy)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "MeteredModel":
+        e = data["energy"]
+        return cls(data["name"], data["mode"], ModelInfo(**data["info"]), EnergyModel(e["method"], e["description"], e["constants"]))
+
+
+@dataclass(frozen=True)
+class RunHeader:
+    """Everything about a run except its generations and footprint."""
+
+    run_id: str
+    started_at: str
+    prompt_set: PromptSet  # variants expanded to `variant@model` with several models
+    dataset: DatasetInfo
+    models: tuple[MeteredModel, ...]
+    scorer: str
+    carbon: CarbonIntensity
+    serving: str
+    analysis: AnalysisOptions
+    config: Config | None  # the whole resolved configuration; None for runs stored before it was kept
+
+    @property
+    def variant_names(self) -> list[str]:
+        return [v.name for v in self.prompt_set.variants]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "prompt_set": asdict(self.prompt_set),
+            "dataset": asdict(self.dataset),
+            "models": [m.to_dict() for m in self.models],
+            "scorer": self.scorer,
+            "carbon": asdict(self.carbon),
+            "serving": self.serving,
+            "analysis": asdict(self.analysis),
+            "config": None if self.config is None else self.config.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "RunHeader":
+        config = data["config"]
+        return cls(
+            run_id=data["run_id"],
+            started_at=data["started_at"],
+            prompt_set=_prompt_set(data["prompt_set"]),
+            dataset=DatasetInfo(**{**data["dataset"], "column_names": tuple(data["dataset"]["column_names"])}),
+            models=tuple(MeteredModel.from_dict(m) for m in data["models"]),
+            scorer=data["scorer"],
+            carbon=CarbonIntensity(**data["carbon"]),
+            serving=data["serving"],
+            analysis=AnalysisOptions(**data["analysis"]),
+            config=None if config is None else Config.from_dict(config),
+        )
+
+
+def _prompt_set(data: dict[str, Any]) -> PromptSet:
+    variants = tuple(
+        Variant(**{**v, "params": GenerationParams(**{**v["params"], "stop": tuple(v["params"]["stop"])})})
+        for v in data["variants"]
+    )
+    models = tuple(ModelSpec(**m) for m in data["models"])
+    cascade = CascadeSpec(**data["cascade"]) if data["cascade"] else None
+    return PromptSet(**{**data, "variants": variants, "models": models, "cascade": cascade})
+
+
+@dataclass(frozen=True)
+class SegmentPart:
+    """Time and energy (None: unknown) of one part of a process's footprint."""
+
+    wall_s: float
+    energy_j: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"wall_s": self.wall_s, "energy_j": self.energy_j}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SegmentPart":
+        return cls(data["wall_s"], data["energy_j"])
+
+
+ZERO = SegmentPart(0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class FootprintSegment:
+    """One process's own footprint beyond its generations: model loads, the one-time
+    evaluation of cached prefixes, the time an executor's workers waited for work, and the
+    remainder (rendering, scoring, storing, analysis), so that the parts add up to its total."""
+
+    model_load: SegmentPart
+    prefix_fill: SegmentPart
+    overhead: SegmentPart
+    idle: SegmentPart = ZERO
+
+    PARTS = ("model_load", "prefix_fill", "overhead", "idle")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {part: getattr(self, part).to_dict() for part in self.PARTS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "FootprintSegment":
+        return cls(**{part: SegmentPart.from_dict(data[part]) for part in cls.PARTS})

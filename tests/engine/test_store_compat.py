@@ -1,0 +1,129 @@
+"""A store written by the commit before the redesign (tests/data/store-v0, see
+make_expected_old.sh there) opens with today's code, its migrations run once, and its four
+runs show, re-score, export and list exactly as the old CLI printed them."""
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from fakes import invoke
+
+from greenprompt.engine.migrations import VERSION
+from greenprompt.engine.store import RunStore
+from greenprompt.records import JobRole, RunHeader
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "store-v0"
+EXPECTED = DATA / "expected"
+RUN_IDS = DATA.joinpath("run-ids.txt").read_text().split()
+PLAIN, VERIFIER, RACE, CALIBRATED = RUN_IDS  # the order make_golden_old.py stored them in
+
+# emissions.csv columns that describe the machine running the export (as codecarbon fills
+# them for the process it watches), not the run: they differ between machines, Python and
+# codecarbon versions whatever the stored data. cpu_model is taken from the stored meter
+# constants when they name a CPU, but the fixed meter of these runs names none, so it falls
+# back to this machine's CPU too.
+MACHINE_COLUMNS = ("os", "python_version", "codecarbon_version", "cpu_count", "cpu_model", "ram_total_size")
+
+
+@pytest.fixture
+def store(tmp_path) -> Path:
+    path = tmp_path / "store.db"
+    shutil.copy(DATA / "store.db", path)
+    return path
+
+
+def _version(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _raw(path: Path, column: str) -> dict[str, str]:
+    with sqlite3.connect(path) as db:
+        return dict(db.execute(f"SELECT id, {column} FROM runs"))
+
+
+def test_the_vendored_store_is_from_before_the_schema_version(store):
+    assert _version(store) == 0
+    assert all("model" in json.loads(h) and "config" not in json.loads(h) for h in _raw(store, "header").values())
+
+
+def test_opening_migrates_once_and_a_second_open_changes_nothing(store):
+    RunStore(store).close()
+    assert _version(store) == VERSION > 0
+    headers, segments = _raw(store, "header"), _raw(store, "segments")
+    for text in headers.values():
+        header = json.loads(text)
+        assert {"model", "mode", "energy"}.isdisjoint(header) and header["config"] is None
+        assert json.loads(json.dumps(RunHeader.from_dict(header).to_dict())) == header  # the current shape, exactly
+    assert all({"prefix_fill", "idle"} <= set(s) for text in segments.values() for s in json.loads(text))
+    RunStore(store).close()
+    assert _version(store) == VERSION
+    assert (_raw(store, "header"), _raw(store, "segments")) == (headers, segments)
+
+
+def test_a_header_from_before_several_models_gets_its_models_list(store):
+    """Runs older than the vendored store had `model`/`mode`/`energy` and no `models`."""
+    with sqlite3.connect(store) as db:
+        header = json.loads(db.execute("SELECT header FROM runs WHERE id = ?", (PLAIN,)).fetchone()[0])
+        first = header.pop("models")[0]
+        db.execute("UPDATE runs SET header = ? WHERE id = ?", (json.dumps(header), PLAIN))
+        segments = [{"model_load": s["model_load"], "overhead": s["overhead"]} for s in
+                    json.loads(db.execute("SELECT segments FROM runs WHERE id = ?", (PLAIN,)).fetchone()[0])]
+        db.execute("UPDATE runs SET segments = ? WHERE id = ?", (json.dumps(segments), PLAIN))
+    with RunStore(store) as s:
+        stored = s.load_run(PLAIN)
+    model = Path(first["info"]["path"]).stem  # what runs of that age were named by
+    assert [(m.name, m.mode, m.info.sha256) for m in stored.header.models] == [(model, "chat", first["info"]["sha256"])]
+    assert all(seg.prefix_fill.wall_s == 0.0 and seg.idle.energy_j == 0.0 for seg in stored.segments)
+
+
+def test_a_store_from_a_newer_version_is_refused(store):
+    with sqlite3.connect(store) as db:
+        db.execute(f"PRAGMA user_version = {VERSION + 1}")
+    result = invoke("runs", "list", "--store", store, code=2)
+    assert "newer greenprompt" in result.stderr and "Traceback" not in result.output
+
+
+def test_verifier_calls_keep_their_stored_name_and_get_their_role(store):
+    with RunStore(store) as s:
+        gens = [g for _, _, g in s.load_run(VERIFIER).generations]
+    checks = [g for g in gens if g.role is JobRole.VERIFY]
+    assert len(checks) == 12 and all(not g.variant.endswith("#verify") for g in checks)
+    assert all(g.to_dict()["variant"] == g.variant + "#verify" for g in checks)
+
+
+@pytest.mark.parametrize("run", RUN_IDS)
+def test_show_and_rescore_print_the_old_documents(store, run):
+    shown = invoke("runs", "show", run, "--store", store, "--json")
+    assert json.loads(shown.stdout) == json.loads((EXPECTED / f"{run}.show.json").read_text())
+    rescored = invoke("runs", "show", run, "--store", store, "--json", "--scorer", "contains", "--min-quality", "0.1")
+    assert json.loads(rescored.stdout) == json.loads((EXPECTED / f"{run}.rescored.json").read_text())
+
+
+def _emissions(text: str) -> list[dict]:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return [{k: v for k, v in row.items() if k not in MACHINE_COLUMNS} for row in rows]
+
+
+@pytest.mark.parametrize("run", RUN_IDS)
+def test_export_writes_the_old_files(store, tmp_path, run):
+    out = tmp_path / "export"
+    invoke("runs", "export", run, out, "--store", store, "-q")
+    expected = EXPECTED / f"{run}.export"
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected.iterdir())
+    for old in expected.iterdir():
+        new = (out / old.name).read_bytes()
+        if old.name == "emissions.csv":
+            assert new.splitlines()[0] == old.read_bytes().splitlines()[0]  # same columns, same order
+            assert _emissions(new.decode()) == _emissions(old.read_text())
+        else:
+            assert new == old.read_bytes(), old.name
+
+
+def test_list_prints_the_old_document(store):
+    listed = invoke("runs", "list", "--store", store, "--json")
+    assert json.loads(listed.stdout) == json.loads((EXPECTED / "list.json").read_text())
