@@ -18,7 +18,7 @@ from greenprompt.inputs.results_file import read_results_file
 from greenprompt.analysis.energy_fit import predict_j
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.resolve import resolve_inputs
-from greenprompt.records.config import InputConfig
+from greenprompt.records.config import EstimateConfig
 from greenprompt.records import CarbonIntensity, EnergyFit, ModelInfo
 from greenprompt.inputs.tokens import count_cl100k
 
@@ -36,10 +36,7 @@ class Calibration:
     source: str
 
 
-@dataclass(frozen=True)
-class EstimateOptions(InputConfig):
-    calibration: str | None = None
-    completion_tokens: float | None = None
+EstimateOptions = EstimateConfig  # declared with the other options, in records.config
 
 
 @dataclass(frozen=True)
@@ -86,10 +83,7 @@ def estimate(options: EstimateOptions) -> Estimate:
     from greenprompt.engine.backends.llama_cpp import LlamaCppBackend
     from greenprompt.engine.plan import plan
 
-    if options.calibration is None:
-        raise GreenPromptError("estimate needs an energy model: pass --from RESULTS.json written by `compare --json`")
-    if options.completion_tokens is not None and options.completion_tokens < 0:
-        raise GreenPromptError(f"--completion-tokens must be >= 0, got {options.completion_tokens}")
+    options.validate()
     calibration = load_calibration(options.calibration)
     inputs = resolve_inputs(options, require_target=False)
     prompt_set, dataset, mode, intensity, model = (

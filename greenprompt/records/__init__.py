@@ -43,5 +43,6 @@ from greenprompt.records.result import (  # noqa: F401
     EnergyFit,
     Span,
     Footprint,
+    GateOutcome,
     RunResult,
 )

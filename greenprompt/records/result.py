@@ -137,6 +137,16 @@ class Footprint:
 
 
 @dataclass(frozen=True)
+class GateOutcome:
+    """The thresholds applied to a run: every check (outputs.gate.Check: variant, name,
+    passed, message) and whether all passed. The API returns it; the CLI exits 1 on failure."""
+
+    run_id: str | None
+    checks: tuple
+    passed: bool
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything a report or an export needs about a finished run."""
 
@@ -171,6 +181,10 @@ class RunResult:
     race_confidence: float = 0.95
     race_margin: float = 0.0
     other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
+    # set by the API after the run (greenprompt.api.compare), never stored
+    gate: GateOutcome | None = None
+    written: tuple[str, ...] = ()  # files the export wrote
+    mlflow_run_id: str | None = None
 
     @property
     def profiles(self) -> tuple["RunResult", ...]:
