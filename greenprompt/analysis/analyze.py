@@ -8,6 +8,7 @@ from typing import Sequence
 
 from greenprompt.analysis.energy_fit import fit_energy
 from greenprompt.analysis.projection import project
+from greenprompt.analysis.race import Drops, replay_drops
 from greenprompt.records import AnalysisOptions, EnergyFit, Generation, VariantSummary
 from greenprompt.analysis.stats import bootstrap, collect
 from greenprompt.analysis.summary import summarize
@@ -36,26 +37,29 @@ def analyze(
     scores: Sequence[float],
     options: AnalysisOptions,
     fit_generations: Sequence[Generation] | None = None,
+    dropped: Drops | None = None,
 ) -> Analysis:
     """Summaries, intervals, projections and the ranking of every point in `names`; the
     energy model is fitted on `fit_generations` (default: all), i.e. on real generations
-    only, never on a cascade's sums of them."""
-    variants, recommended = summarize(names, generations, scores, options.min_quality)
+    only, never on a cascade's sums of them. `dropped` holds racing's decisions; a raced
+    run without them has them re-decided from its records (`race.replay_drops`)."""
+    if dropped is None and options.strategy == "race":
+        dropped = replay_drops(
+            names, generations, scores, options.repeats, options.race_confidence, options.seed, options.race_margin
+        )
+    dropped = dropped or {}
+    variants, recommended = summarize(names, generations, scores, options.min_quality, dropped)
     present = [n for n in names if any(v.name == n for v in variants)]
     baseline = options.baseline or (present[0] if present else None)
     stats = {}
     if options.n_bootstrap > 0 and present:
         samples = collect(present, generations, scores, options.repeats)
-        stats = bootstrap(samples, baseline, options.ci_level, options.n_bootstrap, options.seed)
-    items = {n: len({g.item_id for g in generations if g.variant == n}) for n in present}
-    most = max(items.values(), default=0)
+        stats = bootstrap(samples, baseline, options.ci_level, options.n_bootstrap, options.seed, dropped)
     variants = tuple(
         replace(
             v,
             stats=stats.get(v.name),
             projection=project(v, options.volume_per_day, options.price_in, options.price_out),
-            # a raced variant with fewer items than the others was dropped after that many
-            dropped_at=items[v.name] if options.strategy == "race" and items[v.name] < most else None,
         )
         for v in variants
     )

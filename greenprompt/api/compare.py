@@ -87,21 +87,13 @@ def run_configured(config: Config, prompt_set: PromptSet | None = None, progress
     return result
 
 
-def export_files(result: RunResult, directory: str | Path, parquet: bool = False) -> tuple[str, ...]:
-    """The run's files; further serving profiles go beside the first one's, one folder each."""
-    from greenprompt.outputs.export import export_run
-
-    written = export_run(result, directory, parquet=parquet)
-    for other in result.other_servings:
-        written += export_run(other, Path(directory) / other.serving, parquet=parquet)
-    return tuple(map(str, written))
-
-
 def deliver(result: RunResult, config: Config) -> RunResult:
     """The outputs besides the store: export folder, JSON file, MLflow."""
     written: tuple[str, ...] = ()
     if config.export is not None:
-        written = export_files(result, config.export, config.parquet)
+        from greenprompt.outputs.export import export_profiles
+
+        written = export_profiles(result, config.export, config.parquet)
     if config.json_file is not None:
         write_text(config.json_file, json.dumps(to_json(result), indent=2) + "\n")
     mlflow_id = None

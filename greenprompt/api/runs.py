@@ -50,9 +50,9 @@ def show_run(
         return result
     from dataclasses import replace
 
-    from greenprompt.api.compare import export_files
+    from greenprompt.outputs.export import export_profiles
 
-    return replace(result, written=export_files(result, export, parquet))
+    return replace(result, written=export_profiles(result, export, parquet))
 
 
 def export_stored_run(run: str, directory: str | Path, store: str | Path | None = None, parquet: bool = False) -> tuple[str, list[Path]]:

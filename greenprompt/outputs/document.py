@@ -63,13 +63,14 @@ def energy_model(result: RunResult) -> dict[str, Any]:
     fit = result.energy_fit
     if fit is None:
         return {"j_per_prompt_token": None, "j_per_completion_token": None, "j_per_call": None, "r2": None,
-                "n": 0, "note": result.energy_fit_note}
+                "n": 0, "note": result.energy_fit_note, "warning": None}
     return {
         "j_per_prompt_token": fit.j_per_prompt_token,
         "j_per_completion_token": fit.j_per_completion_token,
         "j_per_call": fit.j_per_call,
         "r2": fit.r2,
         "n": fit.n,
+        "warning": fit.warning,
     }
 
 
@@ -103,6 +104,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "annual_kgco2e": s.projection.annual_kgco2e,
         "cost_per_1k_queries": s.projection.cost_per_1k_queries,
         "dropped_at_items": s.dropped_at,
+        "dropped_by": s.dropped_by,
         "cascade": asdict(s.cascade) if s.cascade else None,
     }
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import json
 import os
+import platform
 import re
 from pathlib import Path
 
-from greenprompt.outputs.document import generation_rows, variant_row
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.prompt_sets import dump_variant_file
-from greenprompt.records import JobRole, RunResult
+from greenprompt.outputs.document import generation_rows, variant_row
+from greenprompt.records import CarbonIntensity, JobRole, RunResult
+from greenprompt.records.errors import GreenPromptError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -54,10 +55,79 @@ def export_run(result: RunResult, directory: str | Path, parquet: bool = False) 
         raise _unwritable(out, e) from None
 
 
+# Where the run's carbon intensity came from, as codecarbon names a location. codecarbon
+# itself, with no location, falls back to Canada (GeoMetadata.from_geo_js) and, for a code
+# missing from its energy mix, to the world average (Emissions.get_country_emissions): so a
+# world-average run is written as "WORLD", a code its dashboard reads as a string and its
+# emissions code turns into the world average greenprompt used. Regions are lower-case, as
+# codecarbon's GeoMetadata writes them; a country-wide figure has the country as its region.
+_REGIONAL = re.compile(r"^(?P<region>.+), (?P<country>USA|Canada|China): ")
+_COUNTRY_CODES = {"USA": "USA", "Canada": "CAN", "China": "CHN"}
+
+
+def export_profiles(result: RunResult, directory: str | Path, parquet: bool = False) -> tuple[str, ...]:
+    """The run's files; further serving profiles go beside the first one's, one folder each."""
+    written = export_run(result, directory, parquet=parquet)
+    for other in result.other_servings:
+        written += export_run(other, Path(directory) / other.serving, parquet=parquet)
+    return tuple(map(str, written))
+
+
+def _country_names() -> dict[str, str]:
+    from importlib import resources
+
+    path = resources.files("codecarbon").joinpath("data", "private_infra", "global_energy_mix.json")
+    return {code: row["country_name"] for code, row in json.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def carbon_location(carbon: CarbonIntensity) -> tuple[str, str, str]:
+    """(country_iso_code, country_name, region) of the intensity record, read from its
+    source (stored with every run, also runs stored before this column was filled)."""
+    names = _country_names()
+    regional = _REGIONAL.match(carbon.source)
+    if regional:
+        code = _COUNTRY_CODES[regional["country"]]
+        return code, names.get(code, regional["country"]), regional["region"].lower()
+    if carbon.source.startswith("world average"):
+        return "WORLD", "World", "world"
+    if carbon.source.startswith("given with"):
+        return "WORLD", f"unknown (intensity given: {carbon.g_per_kwh:g} g/kWh)", "unknown"
+    name = carbon.source.split(", ", 1)[0]
+    code = next((c for c, n in names.items() if n == name), None)
+    return (code, name, name.lower()) if code else ("WORLD", name, name.lower())
+
+
+def _cpu_model(result: RunResult) -> str:
+    """The CPU the meter priced (named in its stored constants), else this machine's."""
+    source = str(result.energy.constants.get("cpu_w_source", ""))
+    for pattern in (r"^codecarbon cpu_power\.csv: (.+) TDP [\d.]+ W / \d+ threads$",
+                    r"^codecarbon's default, (.+) is not in its CPU power data$"):
+        found = re.match(pattern, source)
+        if found:
+            return found[1]
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def _ram_total_gb() -> float:
+    """This machine's RAM in GB of 1024³ bytes, as codecarbon's RAM.machine_memory_GB."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    except (ValueError, OSError, AttributeError):
+        return 0.0
+
+
 def emissions_rows(result: RunResult) -> list[dict]:
     """One row per variant in codecarbon's emissions.csv columns (kg, kWh, W, seconds), so
-    dashboards that read codecarbon's files read greenprompt's results."""
-    import platform
+    codecarbon's dashboard and loaders read greenprompt's results. Every column is filled
+    as codecarbon fills it on a machine without GPU or cloud: the location of the run's
+    carbon intensity, the CPU the meter priced, the machine's RAM, and codecarbon's
+    defaults (0 for what is not measured, "N" for on_cloud, "process" tracking)."""
     from dataclasses import fields
 
     import codecarbon
@@ -65,6 +135,15 @@ def emissions_rows(result: RunResult) -> list[dict]:
 
     columns = [f.name for f in fields(EmissionsData)]
     constants = result.energy.constants
+    country_iso_code, country_name, region = carbon_location(result.carbon)
+    machine = dict(
+        timestamp=result.started_at, project_name="greenprompt", run_id=result.run_id, country_name=country_name,
+        country_iso_code=country_iso_code, region=region, cloud_provider="", cloud_region="", os=platform.platform(),
+        python_version=platform.python_version(), codecarbon_version=codecarbon.__version__, cpu_count=os.cpu_count(),
+        cpu_model=_cpu_model(result), gpu_count=0, gpu_model="", ram_total_size=_ram_total_gb(),
+        tracking_mode="process", on_cloud="N", pue=result.carbon.pue, wue=0.0, water_consumed=0.0,
+        cpu_utilization_percent=0.0, gpu_utilization_percent=0.0, ram_utilization_percent=0.0, ram_used_gb=0.0,
+    )
     rows = []
     for v in result.variants:
         gens = [g for g in result.generations if g.role is JobRole.ANSWER and g.variant == v.name and not g.error]
@@ -77,14 +156,13 @@ def emissions_rows(result: RunResult) -> list[dict]:
             cpu_kwh, ram_kwh = energy_kwh, 0.0
         emissions_kg = sum(g.gco2e or 0.0 for g in gens) / 1000
         row = dict.fromkeys(columns, "")
+        row.update(machine)
         row.update(
-            timestamp=result.started_at, project_name="greenprompt", run_id=result.run_id, experiment_id=v.name,
-            duration=duration, emissions=emissions_kg, emissions_rate=emissions_kg / duration if duration else 0.0,
+            experiment_id=v.name, duration=duration, emissions=emissions_kg,
+            emissions_rate=emissions_kg / duration if duration else 0.0,
             cpu_power=cpu_kwh * 3.6e6 / duration if duration else 0.0, gpu_power=0.0,
             ram_power=constants.get("ram_w", 0.0), cpu_energy=cpu_kwh, gpu_energy=0.0, ram_energy=ram_kwh,
-            energy_consumed=energy_kwh, os=platform.platform(), python_version=platform.python_version(),
-            codecarbon_version=codecarbon.__version__, cpu_count=os.cpu_count(), tracking_mode="process",
-            on_cloud="N", pue=result.carbon.pue,
+            energy_consumed=energy_kwh,
         )
         rows.append({k: row[k] for k in columns})
     return rows

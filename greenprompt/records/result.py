@@ -87,6 +87,7 @@ class VariantSummary:
     stats: VariantStats | None = None
     projection: Projection = Projection()
     dropped_at: int | None = None  # racing: items evaluated when the variant was dropped
+    dropped_by: str | None = None  # racing: the variant that dominated it with confidence
     prefix_tokens: float = 0.0  # prompt tokens per query served from the prefix cache
     cascade: CascadeInfo | None = None  # set on cascade points
 
@@ -114,6 +115,7 @@ class EnergyFit:
     j_per_call: float
     r2: float
     n: int
+    warning: str | None = None  # why the equation should not be trusted (negative term, low R²)
 
 
 @dataclass(frozen=True)
