@@ -17,9 +17,12 @@ GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden" / "compare.json
 
 
 def _without_ids(doc: dict) -> dict:
-    """The document minus what differs on every run: ids and the start time."""
+    """The document minus what differs on every run (ids and the start time) and where this
+    checkout is (the default model's file lives in this checkout's virtual environment)."""
     doc = {k: v for k, v in doc.items() if k not in ("run_id", "started_at")}
     doc["serving_profiles"] = [{k: v for k, v in p.items() if k != "run_id"} for p in doc["serving_profiles"]]
+    doc["model"] = {**doc["model"], "path": Path(doc["model"]["path"]).name}
+    doc["models"] = [{**m, "path": Path(m["path"]).name} for m in doc["models"]]
     return doc
 
 
