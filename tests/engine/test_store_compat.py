@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from fakes import invoke
 
 from greenprompt.engine.migrations import VERSION
@@ -96,17 +97,54 @@ def test_verifier_calls_keep_their_stored_name_and_get_their_role(store):
     assert all(g.to_dict()["variant"] == g.variant + "#verify" for g in checks)
 
 
+def _as_v0(doc: dict, dropped: set[str]) -> dict:
+    """A document without what issue 12 changed since the old CLI printed these files, each
+    change tested on its own: two new keys (`energy_model.warning`, tests/analysis/
+    test_energy_fit_checks.py; `variants[].dropped_by`) and, for variants racing dropped,
+    p_frontier 0 and a rank behind the others' last front (tests/analysis/test_race_frontier.py)."""
+    doc = json.loads(json.dumps(doc))
+    doc["energy_model"].pop("warning", None)
+    for v in doc["variants"]:
+        v.pop("dropped_by", None)
+        if v["name"] in dropped:
+            del v["p_frontier"], v["pareto_rank"]
+    for profile in doc["serving_profiles"]:
+        for v in profile["variants"]:
+            if v["name"] in dropped:
+                del v["pareto_rank"]
+    return doc
+
+
 @pytest.mark.parametrize("run", RUN_IDS)
 def test_show_and_rescore_print_the_old_documents(store, run):
-    shown = invoke("runs", "show", run, "--store", store, "--json")
-    assert json.loads(shown.stdout) == json.loads((EXPECTED / f"{run}.show.json").read_text())
-    rescored = invoke("runs", "show", run, "--store", store, "--json", "--scorer", "contains", "--min-quality", "0.1")
-    assert json.loads(rescored.stdout) == json.loads((EXPECTED / f"{run}.rescored.json").read_text())
+    for kind, options in (("show", ()), ("rescored", ("--scorer", "contains", "--min-quality", "0.1"))):
+        new = json.loads(invoke("runs", "show", run, "--store", store, "--json", *options).stdout)
+        old = json.loads((EXPECTED / f"{run}.{kind}.json").read_text())
+        dropped = {v["name"] for v in new["variants"] if v["dropped_by"]}
+        assert bool(dropped) == (run == RACE)  # only the race dropped variants
+        assert all(v["p_frontier"] == 0 and not v["on_frontier"] for v in new["variants"] if v["name"] in dropped)
+        assert _as_v0(new, dropped) == _as_v0(old, dropped)
 
 
 def _emissions(text: str) -> list[dict]:
+    """Rows without the machine's columns and without the columns the old export left empty
+    (issue 12 fills country, region and codecarbon's defaults: tests/outputs/test_emissions_csv.py)."""
     rows = list(csv.DictReader(io.StringIO(text)))
     return [{k: v for k, v in row.items() if k not in MACHINE_COLUMNS} for row in rows]
+
+
+def _metrics_as_v0(row: dict, dropped: set[str]) -> dict:
+    """A variant's exported metrics (prompt-file front matter or results.csv row) without
+    issue 12's additions (see `_as_v0`)."""
+    row = {k: v for k, v in row.items() if k != "dropped_by"}
+    if row.get("name") in dropped:
+        row.pop("p_frontier", None), row.pop("pareto_rank", None)
+    return row
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    head, _, body = text.removeprefix("---\n").partition("---\n")
+    return yaml.safe_load(head), body
 
 
 @pytest.mark.parametrize("run", RUN_IDS)
@@ -115,13 +153,26 @@ def test_export_writes_the_old_files(store, tmp_path, run):
     invoke("runs", "export", run, out, "--store", store, "-q")
     expected = EXPECTED / f"{run}.export"
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected.iterdir())
+    results = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
+    dropped = {r["name"] for r in results if r["dropped_by"]}
     for old in expected.iterdir():
-        new = (out / old.name).read_bytes()
+        new = (out / old.name).read_text()
         if old.name == "emissions.csv":
-            assert new.splitlines()[0] == old.read_bytes().splitlines()[0]  # same columns, same order
-            assert _emissions(new.decode()) == _emissions(old.read_text())
+            new_rows, old_rows = _emissions(new), _emissions(old.read_text())
+            assert len(new_rows) == len(old_rows)
+            assert [{k: v for k, v in n.items() if o[k]} for n, o in zip(new_rows, old_rows)] == \
+                [{k: v for k, v in o.items() if v} for o in old_rows]
+        elif old.name == "results.csv":
+            assert [_metrics_as_v0(r, dropped) for r in results] == \
+                [_metrics_as_v0(r, dropped) for r in csv.DictReader(io.StringIO(old.read_text()))]
+        elif old.suffix == ".md":
+            (new_front, new_body), (old_front, old_body) = _front_matter(new), _front_matter(old.read_text())
+            name = new_front["name"]
+            new_front["metrics"] = _metrics_as_v0({"name": name, **new_front["metrics"]}, dropped)
+            old_front["metrics"] = _metrics_as_v0({"name": name, **old_front["metrics"]}, dropped)
+            assert (new_front, new_body) == (old_front, old_body), old.name
         else:
-            assert new == old.read_bytes(), old.name
+            assert new == old.read_text(), old.name
 
 
 def test_list_prints_the_old_document(store):
