@@ -9,9 +9,9 @@ from typing import Sequence
 from greenprompt.analysis.energy_fit import fit_energy
 from greenprompt.analysis.projection import project
 from greenprompt.analysis.race import Drops, replay_drops
-from greenprompt.records import AnalysisOptions, EnergyFit, Generation, VariantSummary
 from greenprompt.analysis.stats import bootstrap, collect
 from greenprompt.analysis.summary import summarize
+from greenprompt.records import AnalysisOptions, EnergyFit, Generation, VariantSummary
 
 
 @dataclass(frozen=True)

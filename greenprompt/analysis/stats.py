@@ -110,6 +110,23 @@ def _restrict(samples: Samples, variants: list[int], items: np.ndarray) -> Sampl
     )
 
 
+def _paired(samples: Samples, v: int, b: int, common: np.ndarray, draws, level: float) -> Comparison:
+    """Variant v against the baseline b on the items both have, with paired resamples."""
+    (q_v, q_b), _, (c_v, c_b) = draws([v, b], common)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dc = (c_v / c_b - 1) * 100
+    dq_ci, dc_ci = interval(q_v - q_b, level), interval(dc, level)
+    return Comparison(
+        baseline=samples.names[b],
+        delta_quality=float(_nanmean(samples.score[v][common]) - _nanmean(samples.score[b][common])),
+        delta_quality_ci=dq_ci,
+        delta_gco2e_pct=_point_pct(samples.gco2e[v][common], samples.gco2e[b][common]),
+        delta_gco2e_pct_ci=dc_ci,
+        significant_quality=_excludes_zero(dq_ci),
+        significant_gco2e=_excludes_zero(dc_ci),
+    )
+
+
 def bootstrap(
     samples: Samples,
     baseline: str | None,
@@ -147,22 +164,7 @@ def bootstrap(
         qv, ev, cv = (x[0] for x in draws([v], has[v]))
         comparison = None
         if b is not None and v != b:
-            common = has[v] & has[b]
-            (q_v, q_b), _, (c_v, c_b) = draws([v, b], common)
-            dq = q_v - q_b
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dc = (c_v / c_b - 1) * 100
-            dq_ci = interval(dq, level)
-            dc_ci = interval(dc, level)
-            comparison = Comparison(
-                baseline=baseline,
-                delta_quality=float(_nanmean(samples.score[v][common]) - _nanmean(samples.score[b][common])),
-                delta_quality_ci=dq_ci,
-                delta_gco2e_pct=_point_pct(samples.gco2e[v][common], samples.gco2e[b][common]),
-                delta_gco2e_pct_ci=dc_ci,
-                significant_quality=_excludes_zero(dq_ci),
-                significant_gco2e=_excludes_zero(dc_ci),
-            )
+            comparison = _paired(samples, v, b, has[v] & has[b], draws, level)
         out[name] = VariantStats(
             quality_ci=interval(qv, level),
             energy_j_ci=interval(ev, level),

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import fmean
 
-from greenprompt.inputs.carbon import gco2e
-from greenprompt.inputs.results_file import read_results_file
 from greenprompt.analysis.energy_fit import predict_j
-from greenprompt.records.errors import GreenPromptError
+from greenprompt.inputs.carbon import gco2e
 from greenprompt.inputs.resolve import resolve_inputs
-from greenprompt.records.config import EstimateConfig
-from greenprompt.records import CarbonIntensity, EnergyFit, ModelInfo
+from greenprompt.inputs.results_file import read_results_file
 from greenprompt.inputs.tokens import count_cl100k
+from greenprompt.records import CarbonIntensity, EnergyFit, ModelInfo
+from greenprompt.records.config import EstimateConfig
+from greenprompt.records.errors import GreenPromptError
 
 FROM_RUN = "run"
 GUESS = "guess"

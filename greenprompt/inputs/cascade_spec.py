@@ -47,7 +47,8 @@ def cascade_from_data(data: Any, where: str) -> CascadeSpec:
         raise GreenPromptError(f"{where}: 'cascade' must be a mapping with small, large and escalate_when")
     unknown = set(data) - set(CASCADE_KEYS)
     if unknown:
-        raise GreenPromptError(f"{where}: cascade: unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(CASCADE_KEYS)}")
+        names = ", ".join(sorted(map(str, unknown)))
+        raise GreenPromptError(f"{where}: cascade: unknown key(s) {names}; allowed: {', '.join(CASCADE_KEYS)}")
     if not data.get("small") or not data.get("large"):
         raise GreenPromptError(f"{where}: cascade needs 'small' and 'large' models")
     threshold = data.get("threshold")

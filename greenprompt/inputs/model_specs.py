@@ -8,9 +8,8 @@ from typing import Any, Sequence
 
 from greenprompt.inputs.aliases import ALIASES, alias_for, locate
 from greenprompt.inputs.gguf import check_gguf, default_model_path, describe_gguf, sha256_of
-from greenprompt.records import ModelInfo
+from greenprompt.records import CHAT, COMPLETION, MODES, ModelInfo, ModelSpec, RunModel
 from greenprompt.records.errors import GreenPromptError
-from greenprompt.records import CHAT, COMPLETION, MODES, ModelSpec, RunModel
 
 SPEC_KEYS = ("model", "name", "mode")
 
@@ -47,7 +46,8 @@ def specs_from_data(value: Any, where: str, base: Path | None = None) -> tuple[M
             raise GreenPromptError(f"{where}: models entry {i} must be a path, an alias or a {{model, name, mode}} mapping")
         unknown = set(raw) - set(SPEC_KEYS)
         if unknown:
-            raise GreenPromptError(f"{where}: models entry {i}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; allowed: {', '.join(SPEC_KEYS)}")
+            names = ", ".join(sorted(map(str, unknown)))
+            raise GreenPromptError(f"{where}: models entry {i}: unknown key(s) {names}; allowed: {', '.join(SPEC_KEYS)}")
         mode = raw.get("mode")
         if mode is not None and mode not in MODES:
             raise GreenPromptError(f"{where}: models entry {i}: 'mode' must be one of {', '.join(MODES)}, got {mode!r}")

@@ -16,9 +16,9 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from greenprompt.inputs.cascade_spec import cascade_from_data
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.model_specs import specs_from_data
 from greenprompt.records import MODES, GenerationParams, Item, PromptSet, Variant
+from greenprompt.records.errors import GreenPromptError
 
 PARAM_KEYS = ("max_tokens", "temperature", "stop")
 VARIANT_KEYS = ("name", "system", "template") + PARAM_KEYS

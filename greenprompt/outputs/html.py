@@ -9,8 +9,8 @@ from typing import Any
 
 from greenprompt.outputs import units
 from greenprompt.outputs.document import run_document
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import RunResult
+from greenprompt.records.errors import GreenPromptError
 
 CHART_ID = "greenprompt-frontier"
 

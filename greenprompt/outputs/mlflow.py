@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 from greenprompt.outputs.document import energy_method
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import RunResult
+from greenprompt.records.errors import GreenPromptError
 
 DEFAULT_STORE = "mlruns"
 EXPERIMENT = "greenprompt"

@@ -379,7 +379,8 @@ class ProgressDisplay:
 def print_estimate(est, console: Console) -> None:
     """The `estimate` report: predicted figures, never mistaken for measured ones."""
     fit = est.calibration.fit
-    console.print(Text(f"Model: {est.model.name} ({est.model.sha256[:12]}), {est.mode} mode; dataset {est.dataset} ({est.n_items} items)", style="dim"))
+    model = f"{est.model.name} ({est.model.sha256[:12]})"
+    console.print(Text(f"Model: {model}, {est.mode} mode; dataset {est.dataset} ({est.n_items} items)", style="dim"))
     console.print(Text(
         f"Energy model from {est.calibration.source}: {units.energy(fit.j_per_prompt_token)}/prompt token + "
         f"{units.energy(fit.j_per_completion_token)}/completion token + {units.energy(fit.j_per_call)}/call (R² {fit.r2:.3f})",

@@ -12,9 +12,7 @@ def si(value: float | None, unit: str, digits: int = 3) -> str:
     if value == 0:
         return f"0 {unit}"
     magnitude = abs(value)
-    for factor, prefix in _PREFIXES:
-        if magnitude >= factor * 0.9995:
-            break
+    factor, prefix = next((p for p in _PREFIXES if magnitude >= p[0] * 0.9995), _PREFIXES[-1])
     scaled = value / factor
     return f"{scaled:.{digits}g} {prefix}{unit}".replace("e+0", "e")
 

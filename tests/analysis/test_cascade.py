@@ -7,16 +7,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fakes import LARGE, SMALL, ModelFakes, gen
 from greenprompt.analysis.cascades import cascade_points
-from greenprompt.inputs.cascade_spec import make_cascade
-from greenprompt.records.errors import GreenPromptError
-from greenprompt.inputs.aliases import ALIASES, locate
-from greenprompt.records import JobRole
-from greenprompt.records.config import Config
+from greenprompt.analysis.scoring import get_scorer
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor
-from greenprompt.analysis.scoring import get_scorer
+from greenprompt.inputs.aliases import ALIASES, locate
+from greenprompt.inputs.cascade_spec import make_cascade
+from greenprompt.records import JobRole
+from greenprompt.records.config import Config
+from greenprompt.records.errors import GreenPromptError
+
+from fakes import LARGE, SMALL, ModelFakes, gen
+
 
 @pytest.fixture
 def task(tmp_path):

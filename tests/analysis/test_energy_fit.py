@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
-from fakes import gen
 
 from greenprompt.analysis.energy_fit import fit_energy, predict_j
+
+from fakes import gen
 
 
 def test_fit_recovers_known_coefficients():

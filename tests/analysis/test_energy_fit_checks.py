@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from fakes import gen
 
 from greenprompt.analysis.energy_fit import MIN_R2, fit_energy, fit_warning
+
+from fakes import gen
 
 
 def _fit(energy, n=200, seed=0):

@@ -7,11 +7,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from greenprompt.records.errors import GreenPromptError
-from greenprompt.outputs.export import safe_filename
-from greenprompt.inputs.prompt_sets import Renderer, load_prompt_set
-from greenprompt.records import Item
 from greenprompt.analysis.scoring import get_scorer
+from greenprompt.inputs.prompt_sets import Renderer, load_prompt_set
+from greenprompt.outputs.export import safe_filename
+from greenprompt.records import Item
+from greenprompt.records.errors import GreenPromptError
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 text = st.text(max_size=200)
@@ -53,7 +53,10 @@ def test_raw_bytes_as_a_prompt_set_never_crash(tmp_path_factory, raw):
 def test_rendering_arbitrary_values(tmp_path_factory, columns, prefix, suffix):
     # Jinja syntax in the literal parts is escaped with {% raw %}: only the columns are variables.
     body = "".join("{{ %s }}" % c for c in columns)
-    template = "{% raw %}" + prefix.replace("{% endraw %}", "") + "{% endraw %}" + body + "{% raw %}" + suffix.replace("{% endraw %}", "") + "{% endraw %}"
+    def raw(text):
+        return "{% raw %}" + text.replace("{% endraw %}", "") + "{% endraw %}"
+
+    template = raw(prefix) + body + raw(suffix)
     path = tmp_path_factory.mktemp("p") / "set.yaml"
     path.write_text(yaml.safe_dump({"variants": [{"name": "v", "template": template}]}, allow_unicode=True), encoding="utf-8")
     try:

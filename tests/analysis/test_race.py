@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 
-from fakes import ScriptedBackend, gen
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.analysis.race import dominated_with_confidence
-from greenprompt.records.config import Config
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor
+from greenprompt.records.config import Config
+from greenprompt.records.errors import GreenPromptError
+
+from fakes import ScriptedBackend, gen
 
 
 def synthetic(spec, n=40, seed=0):

@@ -10,12 +10,12 @@ would star `terse` although racing dropped it as dominated.
 
 from dataclasses import replace
 
-from fakes import gen
-
 from greenprompt.analysis.analyze import AnalysisOptions, analyze
 from greenprompt.analysis.pareto import dominates
 from greenprompt.analysis.race import Drop, dominated_with_confidence
 from greenprompt.outputs.terminal import dropped_lines
+
+from fakes import gen
 
 RACE = AnalysisOptions(strategy="race", race_confidence=0.95, race_margin=0.0, n_bootstrap=500)
 

@@ -1,7 +1,7 @@
 import pytest
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.analysis.scoring import first_choice, first_number, get_scorer, scorer_names
+from greenprompt.records.errors import GreenPromptError
 
 
 def test_builtins_are_registered():

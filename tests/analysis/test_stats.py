@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from fakes import gen
 
 from greenprompt.analysis.stats import Samples, bootstrap, collect, frontier_share, interval
+
+from fakes import gen
 
 
 def samples(scores, energies, names=None):

@@ -1,7 +1,8 @@
 import pytest
-from fakes import gen
 
 from greenprompt.analysis.summary import summarize
+
+from fakes import gen
 
 
 def test_ranking_knee_and_recommendation():

@@ -4,8 +4,9 @@ import sys
 import pytest
 
 import greenprompt
-from conftest import ROOT
 from greenprompt.records.errors import GreenPromptError
+
+from conftest import ROOT
 
 
 def test_documented_example_runs(tmp_path):

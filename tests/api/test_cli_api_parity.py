@@ -23,11 +23,12 @@ import json
 import re
 from pathlib import Path
 
-from conftest import EXAMPLE
 from typer.testing import CliRunner
 
 import greenprompt
 from greenprompt.cli.app import app
+
+from conftest import EXAMPLE
 
 EXPERIMENT = f"""\
 prompts: {EXAMPLE}

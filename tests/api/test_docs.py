@@ -6,8 +6,9 @@ import shlex
 import typer.main
 import yaml
 
-from conftest import ROOT
 from greenprompt.cli.app import app
+
+from conftest import ROOT
 
 CI_DOC = ROOT / "docs" / "ci.md"
 

@@ -6,6 +6,7 @@ arguments, {tmp} is the test's own temporary directory; files are created there 
 """
 
 import pytest
+
 from conftest import EXAMPLE, ROOT
 from fakes import invoke
 

@@ -7,8 +7,9 @@ import sys
 import typer.main
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE
 from greenprompt.cli.app import app
+
+from conftest import EXAMPLE
 
 runner = CliRunner()
 

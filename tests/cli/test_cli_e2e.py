@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import EXAMPLE, ROOT, SST2_FORMAT
 from fakes import invoke
 

@@ -4,10 +4,11 @@ import json
 import os
 
 import pytest
-from conftest import EXAMPLE
-from fakes import LARGE, SMALL, invoke
 
 from greenprompt.inputs.aliases import locate
+
+from conftest import EXAMPLE
+from fakes import LARGE, SMALL, invoke
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import signal
 import sqlite3
 
 import pytest
+
 from conftest import EXAMPLE
 from fakes import finish, invoke, start_greenprompt, stored_generations, wait_for_generations
 

@@ -5,13 +5,13 @@ deterministic backend, deterministic meter, no cache, a fresh store."""
 import json
 from pathlib import Path
 
-from conftest import ROOT
-from fakes import FixedBackend, FixedMeter
-
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor
 from greenprompt.outputs.document import run_document
 from greenprompt.records.config import Config
+
+from conftest import ROOT
+from fakes import FixedBackend, FixedMeter
 
 GOLDEN = Path(__file__).resolve().parents[1] / "data" / "golden" / "compare.json"
 

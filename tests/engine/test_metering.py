@@ -2,10 +2,10 @@
 
 import pytest
 
-from greenprompt.inputs.carbon import gco2e, grid_intensity
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.engine.metering import ESTIMATED, MEASURED, Meter, PowerModel, RaplCounter, cpu_power_per_thread
+from greenprompt.inputs.carbon import gco2e, grid_intensity
 from greenprompt.records import CarbonIntensity
+from greenprompt.records.errors import GreenPromptError
 
 
 def fake_rapl(root, domains):

@@ -10,8 +10,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE
 from greenprompt.cli.app import app
+
+from conftest import EXAMPLE
 
 
 class NetworkUsed(AssertionError):

@@ -2,11 +2,12 @@
 
 import pytest
 
-from fakes import FakeBackend
-from greenprompt.records.errors import GreenPromptError
-from greenprompt.records.config import Config
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor
+from greenprompt.records.config import Config
+from greenprompt.records.errors import GreenPromptError
+
+from fakes import FakeBackend
 
 
 @pytest.fixture

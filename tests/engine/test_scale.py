@@ -3,12 +3,12 @@ memory than 1,000 rows (fast fake backend in this test only: the model is not me
 
 import tracemalloc
 
-from conftest import ROOT
-from fakes import streaming_backend, write_rows
-
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor
 from greenprompt.records.config import Config
+
+from conftest import ROOT
+from fakes import streaming_backend, write_rows
 
 PROMPTS = ROOT / "benchmarks" / "sst2.yaml"
 

@@ -6,13 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE
-from fakes import PrefixBackend, invoke, write_rows
-from greenprompt.records.errors import GreenPromptError
-from greenprompt.records.config import Config
 from greenprompt.engine.driver import run_comparison
 from greenprompt.engine.local import LocalExecutor, shared_prefix
 from greenprompt.engine.plan import serving_profiles
+from greenprompt.records.config import Config
+from greenprompt.records.errors import GreenPromptError
+
+from conftest import EXAMPLE
+from fakes import PrefixBackend, invoke, write_rows
 
 # ---- pure logic --------------------------------------------------------------------
 

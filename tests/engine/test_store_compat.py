@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fakes import invoke
 
 from greenprompt.engine.migrations import VERSION
 from greenprompt.engine.store import RunStore
 from greenprompt.records import JobRole, RunHeader
+
+from fakes import invoke
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "store-v0"
 EXPECTED = DATA / "expected"

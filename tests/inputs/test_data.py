@@ -1,10 +1,11 @@
 import json
 
 import pytest
-from conftest import SST2_FORMAT
 
 from greenprompt.inputs.datasets import load_dataset
 from greenprompt.records.errors import GreenPromptError
+
+from conftest import SST2_FORMAT
 
 
 def test_sst2_format_tsv_loads_every_row_with_its_bare_quotes():

@@ -6,11 +6,12 @@ from xml.etree import ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from conftest import ROOT
 from greenprompt.cli.app import app
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.experiment_file import TOP_KEYS, file_keys, load_experiment
 from greenprompt.records.config import Config
+from greenprompt.records.errors import GreenPromptError
+
+from conftest import ROOT
 
 runner = CliRunner()
 

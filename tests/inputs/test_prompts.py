@@ -1,8 +1,8 @@
 import pytest
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.inputs.prompt_sets import Renderer, check_columns, dump_variant_file, load_prompt_set, read_variant_file
 from greenprompt.records import Item
+from greenprompt.records.errors import GreenPromptError
 
 
 def write(tmp_path, name, text):

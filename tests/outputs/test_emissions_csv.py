@@ -20,7 +20,6 @@ from codecarbon.external.geography import GeoMetadata
 from codecarbon.input import DataSource
 from codecarbon.output_methods.emissions_data import EmissionsData
 from codecarbon.output_methods.file import FileOutput
-from conftest import EXAMPLE
 
 from greenprompt import compare
 from greenprompt.analysis.energy_fit import fit_warning
@@ -29,6 +28,8 @@ from greenprompt.outputs.document import run_document
 from greenprompt.outputs.export import write_emissions_csv
 from greenprompt.outputs.terminal import energy_model_line
 from greenprompt.records import EnergyFit
+
+from conftest import EXAMPLE
 
 NUMERIC = {f.name for f in dataclasses.fields(EmissionsData) if f.type in ("float", float)}
 # empty in codecarbon's own file on a machine without GPU, cloud or geolocation

@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import pytest
 from codecarbon.output_methods.emissions_data import EmissionsData
+
 from conftest import EXAMPLE
 from fakes import invoke
 

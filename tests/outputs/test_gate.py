@@ -4,11 +4,12 @@ import json
 from xml.etree import ElementTree as ET
 
 import pytest
-from conftest import EXAMPLE
-from fakes import invoke
 
 from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks
 from greenprompt.records.errors import GreenPromptError
+
+from conftest import EXAMPLE
+from fakes import invoke
 
 
 def doc(**variants):

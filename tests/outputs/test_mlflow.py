@@ -2,9 +2,10 @@
 
 import json
 
+from mlflow.tracking import MlflowClient
+
 from conftest import EXAMPLE
 from fakes import invoke
-from mlflow.tracking import MlflowClient
 
 
 def test_compare_logs_to_mlflow(tmp_path, monkeypatch):

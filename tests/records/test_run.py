@@ -2,8 +2,6 @@
 
 import json
 
-from fakes import gen
-
 from greenprompt.records import (
     AnalysisOptions,
     CarbonIntensity,
@@ -22,6 +20,8 @@ from greenprompt.records import (
     Variant,
 )
 from greenprompt.records.config import Config
+
+from fakes import gen
 
 
 def _json(data):

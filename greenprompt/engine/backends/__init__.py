@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Mapping, Protocol
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import CHAT, COMPLETION, BackendOutput, Request
+from greenprompt.records.errors import GreenPromptError
 
 
 class Backend(Protocol):

@@ -6,8 +6,8 @@ import ctypes
 import os
 from typing import Any, Mapping, Sequence
 
-from greenprompt.records.errors import GreenPromptError
 from greenprompt.records import CHAT, BackendOutput, Request
+from greenprompt.records.errors import GreenPromptError
 
 
 def default_threads() -> int:
