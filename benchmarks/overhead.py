@@ -62,15 +62,15 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100)
     args = parser.parse_args()
 
+    import codecarbon  # noqa: F401
+
+    # Warm the imports greenprompt needs, so neither side pays a one-off import cost.
+    import datasets  # noqa: F401
     import llama_cpp
 
     from greenprompt.engine.backends.llama_cpp import default_threads
     from greenprompt.inputs.gguf import default_model_path
     from greenprompt.inputs.prompt_sets import load_prompt_set
-
-    # Warm the imports greenprompt needs, so neither side pays a one-off import cost.
-    import datasets  # noqa: F401
-    import codecarbon  # noqa: F401
     from greenprompt.inputs.tokens import count_cl100k
 
     count_cl100k("warm up")

@@ -26,9 +26,9 @@ PROMPTS = HERE / "sst2.yaml"
 
 def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
     """(peak MB, seconds) of a whole compare over `rows` rows with a fake backend that keeps nothing."""
-    from greenprompt.records.config import Config
     from greenprompt.engine.driver import run_comparison
     from greenprompt.engine.local import LocalExecutor
+    from greenprompt.records.config import Config
 
     data = write_rows(workdir / f"rows{rows}.tsv", rows)
     options = Config(prompts=str(PROMPTS), dataset=str(data), bootstrap=0, store=str(workdir / f"s{rows}.db"))
@@ -44,8 +44,8 @@ def peak_memory(rows: int, workdir: Path) -> tuple[float, float]:
 
 def store_cost(n: int, workdir: Path) -> float:
     """Mean seconds per add_generation over n generations."""
-    from greenprompt.records import Generation
     from greenprompt.engine.store import RunStore
+    from greenprompt.records import Generation
 
     gen = Generation("one-word", "0", 0, "Classify: " + "x" * 200, "positive", "1", 60, 2, 50, 1,
                      0.2, 0.35, 0.1, 0.1, 1.4, "estimated", 1.8e-4)
