@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from greenprompt.api.engine import run_comparison
-from greenprompt.api.gate import apply_gate, write_text
+from greenprompt.api.gate import apply_gate
+from greenprompt.outputs.files import write_text
 from greenprompt.records import GateOutcome, PromptSet, RunResult
 from greenprompt.records.config import Config, check_names, resolve_config
 

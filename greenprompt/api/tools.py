@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from greenprompt.api.gate import write_text
+from greenprompt.outputs.files import write_text
 from greenprompt.records.config import EstimateConfig, resolve_config
 from greenprompt.records.errors import GreenPromptError
 

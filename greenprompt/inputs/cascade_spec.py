@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from greenprompt.inputs.yaml_files import check_keys
 from greenprompt.records import CascadeSpec
 from greenprompt.records.errors import GreenPromptError
 
@@ -45,10 +46,7 @@ def cascade_from_data(data: Any, where: str) -> CascadeSpec:
     """`cascade:` in a prompt set: {small, large, escalate_when, threshold, calibrate, verifier}."""
     if not isinstance(data, dict):
         raise GreenPromptError(f"{where}: 'cascade' must be a mapping with small, large and escalate_when")
-    unknown = set(data) - set(CASCADE_KEYS)
-    if unknown:
-        names = ", ".join(sorted(map(str, unknown)))
-        raise GreenPromptError(f"{where}: cascade: unknown key(s) {names}; allowed: {', '.join(CASCADE_KEYS)}")
+    check_keys(data, CASCADE_KEYS, f"{where}: cascade")
     if not data.get("small") or not data.get("large"):
         raise GreenPromptError(f"{where}: cascade needs 'small' and 'large' models")
     threshold = data.get("threshold")

@@ -15,7 +15,7 @@ from typing import Any
 
 from greenprompt.inputs.aliases import ALIASES
 from greenprompt.inputs.model_specs import specs_from_data
-from greenprompt.inputs.prompt_sets import check_keys, read_yaml
+from greenprompt.inputs.yaml_files import check_keys, read_yaml
 from greenprompt.records.config import OUTPUTS, THRESHOLDS, Config, meta
 from greenprompt.records.errors import GreenPromptError
 

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 from greenprompt.inputs.aliases import ALIASES, alias_for, locate
 from greenprompt.inputs.gguf import check_gguf, default_model_path, describe_gguf, sha256_of
+from greenprompt.inputs.yaml_files import check_keys
 from greenprompt.records import CHAT, COMPLETION, MODES, ModelInfo, ModelSpec, RunModel
 from greenprompt.records.errors import GreenPromptError
 
@@ -44,10 +45,7 @@ def specs_from_data(value: Any, where: str, base: Path | None = None) -> tuple[M
             continue
         if not isinstance(raw, dict):
             raise GreenPromptError(f"{where}: models entry {i} must be a path, an alias or a {{model, name, mode}} mapping")
-        unknown = set(raw) - set(SPEC_KEYS)
-        if unknown:
-            names = ", ".join(sorted(map(str, unknown)))
-            raise GreenPromptError(f"{where}: models entry {i}: unknown key(s) {names}; allowed: {', '.join(SPEC_KEYS)}")
+        check_keys(raw, SPEC_KEYS, f"{where}: models entry {i}")
         mode = raw.get("mode")
         if mode is not None and mode not in MODES:
             raise GreenPromptError(f"{where}: models entry {i}: 'mode' must be one of {', '.join(MODES)}, got {mode!r}")

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from greenprompt.inputs.cascade_spec import cascade_from_data
 from greenprompt.inputs.model_specs import specs_from_data
+from greenprompt.inputs.yaml_files import check_keys, read_yaml
 from greenprompt.records import MODES, GenerationParams, Item, PromptSet, Variant
 from greenprompt.records.errors import GreenPromptError
 
@@ -39,26 +40,6 @@ def load_prompt_set(path: str | Path) -> PromptSet:
     if p.is_dir():
         return _load_directory(p)
     return _load_yaml_set(p)
-
-
-def read_yaml(text: str, where: str) -> Any:
-    """Parse YAML; a syntax error becomes one line naming the file and line."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        at = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
-        raise GreenPromptError(f"{where}:{at}: invalid YAML ({problem}); fix the file's syntax") from None
-
-
-def check_keys(data: Mapping, allowed: Iterable[str], where: str) -> None:
-    """Reject unknown keys, listing the allowed ones."""
-    unknown = [k for k in data if k not in allowed]
-    if unknown:
-        raise GreenPromptError(
-            f"{where}: unknown key(s) {', '.join(map(str, unknown))}; allowed keys: {', '.join(allowed)}"
-        )
 
 
 def _load_yaml_set(p: Path) -> PromptSet:

@@ -9,6 +9,7 @@ from typing import Any
 
 from greenprompt.outputs import units
 from greenprompt.outputs.document import run_document
+from greenprompt.outputs.files import write_text
 from greenprompt.records import RunResult
 from greenprompt.records.errors import GreenPromptError
 
@@ -145,13 +146,7 @@ def write_html(result: RunResult, path: str | Path) -> Path:
         f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>{chart}"
         f"<h2>Ranking</h2>{_table(doc)}<h2>Outputs</h2>{_items(result)}</body></html>"
     )
-    out = Path(path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(page, encoding="utf-8")
-    except OSError as e:
-        raise GreenPromptError(f"{out}: cannot write the report ({e.strerror})") from None
-    return out
+    return write_text(path, page)
 
 
 def write_image(result: RunResult, path: str | Path) -> Path:
