@@ -310,7 +310,7 @@ class FixedMeter:
     def start(self):
         return _FIXED["calls"]
 
-    def stop(self, start):
+    def stop(self, start, tokens=None):
         from greenprompt.records import Measurement
 
         if _FIXED["calls"] == start + 1:
@@ -324,3 +324,45 @@ class FixedMeter:
         from greenprompt.records import EnergyModel
 
         return EnergyModel("estimated", "fixed test meter", {"cpu_w_per_thread": 10.0, "ram_w": self.size / 1e9})
+
+
+# ---- a fake /proc (contention) ---------------------------------------------------------
+
+
+def write_proc(root, total_busy, idle, own, steal=0, comm="python (worker) x"):
+    """A fake /proc tree: one aggregate cpu line and this process's stat line."""
+    user = total_busy - steal
+    (root / "self").mkdir(parents=True, exist_ok=True)
+    (root / "stat").write_text(f"cpu  {user} 0 0 {idle} 0 0 0 {steal} 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n")
+    fields = ["R"] + ["0"] * 10 + [str(own), "0"] + ["0"] * 30
+    (root / "self" / "stat").write_text(f"123 ({comm}) " + " ".join(fields) + "\n")
+
+
+class BusyProc:
+    """A fake /proc whose clock advances 200 ticks per generation, `share` of them used by
+    other processes, 50 by us."""
+
+    def __init__(self, root, share: float):
+        self.root, self.share = root, share
+        self.busy, self.idle, self.own = 1000, 1000, 400
+        self.write()
+
+    def write(self):
+        write_proc(self.root, total_busy=self.busy, idle=self.idle, own=self.own)
+
+    def tick(self):
+        others = round(200 * self.share)
+        self.busy += 50 + others
+        self.own += 50
+        self.idle += 200 - 50 - others
+        self.write()
+
+
+def backend_on(proc: BusyProc):
+    class Backend(FakeBackend):
+        def generate(self, request):
+            out = super().generate(request)
+            proc.tick()
+            return out
+
+    return Backend

@@ -15,8 +15,10 @@ from typing import Sequence
 
 from greenprompt.analysis.result import build_result, score_and_analyze
 from greenprompt.analysis.scoring import get_scorer
+from greenprompt.engine.calibration import record_calibration
 from greenprompt.engine.executor import BackendSpec, Executor
 from greenprompt.engine.local import LocalExecutor
+from greenprompt.engine.metering import cpu_model_name
 from greenprompt.engine.plan import ModelPlan, check_rendering, expand_variants, plan_run, serving_profiles
 from greenprompt.engine.store import FINISHED, INTERRUPTED, RUNNING, RunStore, default_store_path
 from greenprompt.engine.waves import ProgressFn, RunState, run_waves
@@ -132,7 +134,10 @@ def run_profile(
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (config.strategy == RACE or config.budget is not None or len(generations) == n_jobs)
     store.finish_run(header.run_id, FINISHED if complete else INTERRUPTED, segment)
-    return build_result(header, generations, [*segments, segment], spec, scores, analysis, options, not complete)
+    result = build_result(header, generations, [*segments, segment], spec, scores, analysis, options, not complete)
+    if complete:  # a quiet cpu-mode run of one model calibrates --energy-model tokens (engine.calibration)
+        record_calibration(result, config, cpu_model_name())
+    return result
 
 
 def _resume(store: RunStore, run: str):

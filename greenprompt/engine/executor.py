@@ -38,6 +38,8 @@ class BackendSpec:
     seed: int
     serving: str
     prefixes: tuple[PrefixPlan, ...] = ()  # filled before the first job under prefix-cache serving
+    energy_model: str = "cpu"  # --energy-model: how the executor meters (engine.metering)
+    model_sha256: str = ""  # keys the tokens mode's calibration
 
     @property
     def load_key(self) -> tuple:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable, Iterator, Sequence
 
 from greenprompt.engine.backends import check_mode
+from greenprompt.engine.backends.llama_cpp import DEFAULT_THREADS
 from greenprompt.engine.executor import BackendSpec, Event, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.metering import Meter, make_meter
 from greenprompt.inputs.tokens import count_cl100k
@@ -34,7 +35,8 @@ def run_job(backend, meter: Meter, job: Job) -> Generation:
         error = None
     except Exception as e:  # one bad item must not end the run
         out, error = None, f"{type(e).__name__}: {e}"
-    m = meter.stop(start)
+    # the prompt tokens the model evaluated (a cached prefix is not) and the answer's: the tokens model's inputs
+    m = meter.stop(start, tokens=(out.prompt_tokens - out.prefix_tokens, out.completion_tokens) if out else (0, 0))
     prompt = job.request.prompt_text()
     text = out.text if out else ""
     return Generation(
@@ -61,6 +63,7 @@ def run_job(backend, meter: Meter, job: Job) -> Generation:
         error=error,
         repeat=job.repeat,
         role=job.role,
+        contention=m.contention,
     )
 
 
@@ -83,11 +86,20 @@ class LocalExecutor:
     """Runs jobs in this process. The model is loaded on first use (a fully cached run never
     loads it) and kept while the same model is asked for again (e.g. by the next serving
     profile); asking for another one closes it first, so one model is in memory at a time.
-    `backend_factory` and `meter_factory` are for tests (fake backends, fixed meters)."""
+    `backend_factory` and `meter_factory` are for tests (fake backends, fixed meters);
+    `proc_root` is where the meters read /proc for contention (a fake tree in tests).
 
-    def __init__(self, backend_factory: BackendFactory | None = None, meter_factory: MeterFactory | None = None):
+    One process, one llama.cpp thread per generation by default (load-robust energy, see
+    backends.llama_cpp.default_threads): throughput is the seam's business. A multi-process
+    executor implementing engine.executor.Executor (one single-threaded model per worker,
+    jobs from `execute`) would recover the speed of several threads without their waiting."""
+
+    def __init__(
+        self, backend_factory: BackendFactory | None = None, meter_factory: MeterFactory | None = None, proc_root: str = "/proc"
+    ):
         self.backend_factory = backend_factory or load_llama
-        self.meter_factory = meter_factory or make_meter
+        self.meter_factory = meter_factory
+        self.proc_root = proc_root
         self._meters: dict[str, Meter] = {}
         self._backend = None
         self._loaded: tuple | None = None
@@ -97,7 +109,12 @@ class LocalExecutor:
 
     def meter(self, spec: BackendSpec) -> Meter:
         if spec.model_path not in self._meters:
-            self._meters[spec.model_path] = self.meter_factory(spec.size_bytes)
+            if self.meter_factory is not None:
+                self._meters[spec.model_path] = self.meter_factory(spec.size_bytes)
+            else:
+                self._meters[spec.model_path] = make_meter(
+                    spec.size_bytes, spec.energy_model, spec.model_sha256, spec.threads or DEFAULT_THREADS, self.proc_root
+                )
         return self._meters[spec.model_path]
 
     def energy_model(self, spec: BackendSpec) -> EnergyModel:

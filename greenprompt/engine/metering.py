@@ -1,8 +1,12 @@
-"""Time and energy of each generation, with the method that produced the figure.
+"""Time, energy and contention of each metered span, with the method behind the figure.
 
-`measured`: hardware energy counters (RAPL under /sys/class/powercap, NVIDIA NVML),
-read at the start and end of a span. `estimated`: no counters (typical VMs), so a power
-model: CPU seconds x watts per busy thread + memory watts for the model x wall time.
+`--energy-model cpu` (the default): hardware energy counters where readable (RAPL under
+/sys/class/powercap, NVIDIA NVML) -> `measured`; else (typical VMs) a power model ->
+`estimated`: CPU seconds x watts per busy thread + memory watts attributed to the model x wall
+time. `tokens`: a generation's joules from its token counts, calibrated on a quiet cpu run of
+the same model (engine.calibration) -> `estimated-tokens`. `codecarbon`: codecarbon's
+process-mode rules (the same CPU rule; its v3 RAM rule from the process's memory) ->
+`estimated-codecarbon`. Every span also records the contention (engine.contention).
 """
 
 from __future__ import annotations
@@ -12,16 +16,24 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
+from greenprompt.engine.calibration import Calibration, load_calibration
+from greenprompt.engine.contention import ContentionProbe
 from greenprompt.records import EnergyModel, Measurement
+from greenprompt.records.config import CODECARBON, CPU, TOKENS
 
 MEASURED = "measured"
 ESTIMATED = "estimated"
+TOKENS_METHOD = "estimated-tokens"
+CODECARBON_METHOD = "estimated-codecarbon"
 
 POWERCAP_DIR_ENV = "GREENPROMPT_POWERCAP_DIR"
 DEFAULT_POWERCAP_DIR = "/sys/class/powercap"
-# codecarbon's pre-v3 RAM heuristic: 3 W for every 8 GB of DDR3/DDR4 memory.
+# Our attribution of memory power to the inference: the model's resident size at 3 W per 8 GB
+# (the DDR3/DDR4 rate codecarbon used before v3). A choice, not codecarbon's current rule: its
+# v3 rule (5 W per estimated DIMM, 10 W minimum on x86) charges a whole machine's memory
+# however small the model; `--energy-model codecarbon` applies that one.
 RAM_W_PER_GB = 3.0 / 8.0
 
 
@@ -94,9 +106,11 @@ class PowerModel:
     cpu_source: str
     ram_w: float
     ram_source: str
+    ram_probe: Callable[[], float] | None = None  # codecarbon mode: RAM watts re-read per span
 
     def energy_j(self, wall_s: float, cpu_s: float) -> float:
-        return cpu_s * self.cpu_w_per_thread + wall_s * self.ram_w
+        ram_w = self.ram_probe() if self.ram_probe is not None else self.ram_w
+        return cpu_s * self.cpu_w_per_thread + wall_s * ram_w
 
 
 def cpu_model_name() -> str:
@@ -149,7 +163,36 @@ def default_power_model(model_size_bytes: int) -> PowerModel:
         cpu_w_per_thread=w,
         cpu_source=source,
         ram_w=RAM_W_PER_GB * gb,
-        ram_source=f"3 W per 8 GB (codecarbon's RAM heuristic) x {gb:.3f} GB model resident size",
+        ram_source=(
+            f"greenprompt's attribution of memory power to the inference: {gb:.3f} GB model resident size "
+            "x 3 W per 8 GB (codecarbon's pre-v3 rate; not its v3 RAM rule, see --energy-model codecarbon)"
+        ),
+    )
+
+
+def codecarbon_power_model() -> PowerModel:
+    """codecarbon's process-mode rules: its CPU rule (TDP x the process's CPU share, which is
+    CPU seconds x TDP / threads, as in cpu mode) and its v3 RAM rule, computed by codecarbon's
+    own RAM class from this process's memory (a DIMM-count model: 5 W per DIMM on x86, 10 W
+    minimum), re-read for every span as its tracker re-reads it every measurement."""
+    logging.getLogger("codecarbon").setLevel(logging.ERROR)
+    from codecarbon.external.ram import RAM
+
+    ram = RAM(tracking_mode="process")
+    w, source = cpu_power_per_thread()
+
+    def ram_w() -> float:
+        return float(ram.total_power().W)
+
+    return PowerModel(
+        cpu_w_per_thread=w,
+        cpu_source=source,
+        ram_w=ram_w(),
+        ram_source=(
+            "codecarbon's v3 RAM rule for process tracking (codecarbon.external.ram.RAM): "
+            "this process's memory -> estimated DIMMs x 5 W, at least 10 W; re-read every span"
+        ),
+        ram_probe=ram_w,
     )
 
 
@@ -174,31 +217,57 @@ def find_counters() -> tuple[list[EnergyCounter], list[str]]:
 
 
 class Meter:
-    """Meters wall time, process CPU time and energy of a span.
+    """Meters wall time, process CPU time, energy and contention of a span.
 
     `time.process_time()` covers every thread of this process, llama.cpp's workers
-    included, which is what the power model needs.
+    included, which is what the power model needs. In tokens mode a generation's energy
+    comes from its token counts (`stop(..., tokens=...)`), and every enclosing span (the
+    run's total) takes the same figures, so the parts still add up to the total.
     """
 
-    def __init__(self, power: PowerModel, counters: list[EnergyCounter] | None = None, notes: list[str] | None = None):
+    def __init__(
+        self,
+        power: PowerModel,
+        counters: list[EnergyCounter] | None = None,
+        notes: list[str] | None = None,
+        probe: ContentionProbe | None = None,
+        mode: str = CPU,
+        calibration: Calibration | None = None,
+        threads: int = 1,
+    ):
         self.power = power
-        self.counters = list(counters or [])
-        self.notes = list(notes or [])
-        self.method = MEASURED if self.counters else ESTIMATED
+        self.counters = list(counters or []) if mode == CPU else []
+        self.notes = list(notes or []) if mode == CPU else []
+        self.probe = probe
+        self.mode = mode
+        self.calibration = calibration
+        self.threads = threads
+        self.method = {TOKENS: TOKENS_METHOD, CODECARBON: CODECARBON_METHOD}.get(mode, MEASURED if self.counters else ESTIMATED)
+        self._token_adjust_j = 0.0  # tokens mode: token-model J minus CPU-estimate J so far
 
-    def start(self) -> tuple[float, float, float | None]:
-        return time.perf_counter(), time.process_time(), self._read()
+    def start(self) -> tuple:
+        sample = self.probe.sample() if self.probe else None
+        return time.perf_counter(), time.process_time(), self._read(), sample, self._token_adjust_j
 
-    def stop(self, start: tuple[float, float, float | None]) -> Measurement:
-        wall0, cpu0, e0 = start
+    def stop(self, start: tuple, tokens: tuple[int, int] | None = None) -> Measurement:
+        """The span since `start`; `tokens` (evaluated prompt, completion) marks a generation."""
+        wall0, cpu0, e0, sample0, adjust0 = start
         e1 = self._read()
         wall = time.perf_counter() - wall0
         cpu = time.process_time() - cpu0
+        contention = self.probe.share(sample0, self.probe.sample()) if self.probe else None
+        estimate = self.power.energy_j(wall, cpu)
+        if self.mode == TOKENS:
+            if tokens is not None:
+                energy = self.calibration.energy_j(*tokens)
+                self._token_adjust_j += energy - estimate
+                return Measurement(wall, cpu, energy, TOKENS_METHOD, contention=contention)
+            return Measurement(wall, cpu, estimate + self._token_adjust_j - adjust0, TOKENS_METHOD, contention=contention)
         if e0 is not None and e1 is not None:
-            return Measurement(wall, cpu, e1 - e0, MEASURED)
-        if self.counters:
-            return Measurement(wall, cpu, self.power.energy_j(wall, cpu), ESTIMATED, "energy counter unreadable")
-        return Measurement(wall, cpu, self.power.energy_j(wall, cpu), ESTIMATED)
+            return Measurement(wall, cpu, e1 - e0, MEASURED, contention=contention)
+        note = "energy counter unreadable" if self.counters else ""
+        method = CODECARBON_METHOD if self.mode == CODECARBON else ESTIMATED
+        return Measurement(wall, cpu, estimate, method, note, contention=contention)
 
     def _read(self) -> float | None:
         if not self.counters:
@@ -210,28 +279,50 @@ class Meter:
             return None
 
     def describe(self) -> EnergyModel:
+        constants = {
+            "energy_model": self.mode,
+            "threads": self.threads,
+            "cpu_w_per_thread": self.power.cpu_w_per_thread,
+            "cpu_w_source": self.power.cpu_source,
+            "ram_w": self.power.ram_w,
+            "ram_w_source": self.power.ram_source,
+            "notes": list(dict.fromkeys(self.notes)),
+        }
         if self.method == MEASURED:
             names = ", ".join(c.name for c in self.counters)
             desc = f"measured by hardware counters: {names} (whole-device energy during each generation)"
+        elif self.mode == TOKENS:
+            c = self.calibration
+            desc = (
+                f"{c.label}: {c.j_per_prompt_token:.4g} J/prompt token + {c.j_per_completion_token:.4g} J/completion "
+                f"token + {c.j_per_call:.4g} J/call; model loads and overhead: CPU seconds x W per busy thread"
+            )
+            constants["calibration"] = c.to_dict()
+        elif self.mode == CODECARBON:
+            desc = (
+                "estimated with codecarbon's process-mode rules: CPU seconds x TDP per thread + "
+                "codecarbon's v3 RAM power (DIMM model of this process's memory) x wall seconds"
+            )
         else:
             desc = (
                 "estimated, no hardware energy counters here: "
                 "CPU seconds x W per busy thread + model memory W x wall seconds"
             )
-        return EnergyModel(
-            method=self.method,
-            description=desc,
-            constants={
-                "cpu_w_per_thread": self.power.cpu_w_per_thread,
-                "cpu_w_source": self.power.cpu_source,
-                "ram_w": self.power.ram_w,
-                "ram_w_source": self.power.ram_source,
-                "notes": list(dict.fromkeys(self.notes)),
-            },
-        )
+        return EnergyModel(method=self.method, description=desc, constants=constants)
 
 
-def make_meter(model_size_bytes: int) -> Meter:
-    """A meter using hardware counters when readable, else the power model."""
+def make_meter(
+    model_size_bytes: int, mode: str = CPU, model_sha256: str = "", threads: int = 1, proc_root: str | Path = "/proc"
+) -> Meter:
+    """The meter of one model for `--energy-model mode`: in cpu mode hardware counters when
+    readable, else the power model. Raises GreenPromptError in tokens mode without a
+    calibration for this model, CPU and thread count. `proc_root`: where /proc is (tests)."""
+    probe = ContentionProbe(proc_root)
+    if mode == CODECARBON:
+        return Meter(codecarbon_power_model(), probe=probe, mode=mode, threads=threads)
+    power = default_power_model(model_size_bytes)
+    if mode == TOKENS:
+        calibration = load_calibration(model_sha256, cpu_model_name(), threads)
+        return Meter(power, probe=probe, mode=mode, calibration=calibration, threads=threads)
     counters, notes = find_counters()
-    return Meter(default_power_model(model_size_bytes), counters, notes)
+    return Meter(power, counters, notes, probe=probe, threads=threads)

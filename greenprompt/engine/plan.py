@@ -146,6 +146,7 @@ def backend_spec(model: RunModel, config: Config, serving: str, variants: Sequen
     return BackendSpec(
         model_name=model.name, model_path=model.info.path, size_bytes=model.info.size_bytes, mode=model.mode,
         n_ctx=config.n_ctx, threads=config.threads, seed=config.seed, serving=serving, prefixes=prefixes,
+        energy_model=config.energy_model, model_sha256=model.info.sha256,
     )
 
 

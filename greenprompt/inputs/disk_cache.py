@@ -1,4 +1,4 @@
-"""Small on-disk caches (model sha256, CPU power lookup) under greenprompt's home."""
+"""Small on-disk caches (model sha256, CPU power lookup, energy calibrations) under greenprompt's home."""
 
 from __future__ import annotations
 
@@ -19,23 +19,34 @@ def cache_dir() -> Path:
     return Path(home) if home else user_cache_dir()
 
 
-def cached(name: str, key: str, compute: Callable[[], Any]) -> Any:
-    """The JSON value stored under `key` in cache file `name`, computed and stored if absent.
-    An unwritable home only costs the computation next time."""
-    path = cache_dir() / name
+def read(name: str) -> dict[str, Any]:
+    """Every value stored in cache file `name` ({} when absent or unreadable)."""
     try:
-        store = json.loads(path.read_text())
+        return json.loads((cache_dir() / name).read_text())
     except (OSError, ValueError):
-        store = {}
-    if key in store:
-        return store[key]
-    value = compute()
-    store[key] = value
+        return {}
+
+
+def store(name: str, key: str, value: Any) -> None:
+    """Store `value` under `key` in cache file `name`, replacing what was there.
+    An unwritable home only costs the computation next time."""
+    values = read(name)
+    values[key] = value
+    path = cache_dir() / name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(store))
+        tmp.write_text(json.dumps(values))
         tmp.replace(path)  # atomic: concurrent runs never read half a file
     except OSError:
         pass
+
+
+def cached(name: str, key: str, compute: Callable[[], Any]) -> Any:
+    """The JSON value stored under `key` in cache file `name`, computed and stored if absent."""
+    values = read(name)
+    if key in values:
+        return values[key]
+    value = compute()
+    store(name, key, value)
     return value

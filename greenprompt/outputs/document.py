@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from greenprompt.records import RunResult, Span, VariantSummary
+from greenprompt.records.generation import contention_summary
 
 
 def energy_method(result: RunResult) -> str:
@@ -172,12 +173,25 @@ def greenest(result: RunResult) -> str | None:
     return min(known, key=lambda v: v.gco2e).name if known else None
 
 
-def run_document(result: RunResult) -> dict[str, Any]:
-    """The `--json` document. Its top-level figures belong to the first serving profile
-    (`serving`); `serving_profiles` ranks the variants under each profile asked for."""
+def totals(result: RunResult) -> dict[str, Any]:
+    """The run's sums over its generations (of the first serving profile)."""
     gens = result.generations
     known_energy = [g.energy_j for g in gens if g.energy_j is not None]
     known_carbon = [g.gco2e for g in gens if g.gco2e is not None]
+    return {
+        "energy_j": sum(known_energy) if known_energy else None,
+        "gco2e": sum(known_carbon) if known_carbon else None,
+        "generations": len(gens),
+        "cached": sum(1 for g in gens if g.cached),
+        "errors": sum(1 for g in gens if g.error),
+        "wall_s": result.wall_s,
+        "model_load_s": result.model_load_s,
+    }
+
+
+def run_document(result: RunResult) -> dict[str, Any]:
+    """The `--json` document. Its top-level figures belong to the first serving profile
+    (`serving`); `serving_profiles` ranks the variants under each profile asked for."""
     knee = next((v.name for v in result.variants if v.knee), None)
     return {
         "run_id": result.run_id,
@@ -203,6 +217,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "energy_method": energy_method(result),
         "energy_meter": {"description": result.energy.description, **dict(result.energy.constants)},
         "energy_model": energy_model(result),
+        "contention": contention_summary(result.generations).to_dict(),
         "carbon_intensity_g_per_kwh": result.carbon.g_per_kwh,
         "carbon_intensity_source": result.carbon.source,
         "pue": result.carbon.pue,
@@ -222,15 +237,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "price_out": result.price_out,
         "experiment": experiment(result),
         "serving_profiles": [serving_profile(r) for r in result.profiles],
-        "totals": {
-            "energy_j": sum(known_energy) if known_energy else None,
-            "gco2e": sum(known_carbon) if known_carbon else None,
-            "generations": len(gens),
-            "cached": sum(1 for g in gens if g.cached),
-            "errors": sum(1 for g in gens if g.error),
-            "wall_s": result.wall_s,
-            "model_load_s": result.model_load_s,
-        },
+        "totals": totals(result),
     }
 
 

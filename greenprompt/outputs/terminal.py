@@ -10,20 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document, units
+from greenprompt.outputs import document, energy_lines, units
 from greenprompt.outputs.document import energy_method
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
-
-
-def _method_line(result: RunResult) -> str:
-    method = energy_method(result)
-    c = result.energy.constants
-    if method == "estimated":
-        return (
-            f"Energy: estimated (no hardware energy counters here) = CPU time x {c['cpu_w_per_thread']:g} W/thread "
-            f"+ wall time x {c['ram_w']:.2g} W model memory; W/thread: {c['cpu_w_source']}"
-        )
-    return f"Energy: {method}. {result.energy.description}"
 
 
 def _pct_halfwidth(value: float | None, ci: tuple[float, float] | None) -> str:
@@ -294,11 +283,13 @@ def _print_profile(result: RunResult, console: Console) -> None:
         *model_lines(result),
         serving_line(result),
         f"Dataset: {ds.path} ({ds.n_items} items, target '{ds.target_column}'); scorer: {result.scorer}",
-        _method_line(result),
+        energy_lines.method_line(result),
         f"Carbon: {result.carbon.g_per_kwh:g} gCO2e/kWh ({result.carbon.source}), PUE {result.carbon.pue:g}",
     ]
     for line in header:
         console.print(Text(line, style="dim"))
+    for line in energy_lines.contention_lines(result):
+        console.print(Text(line, style="yellow"))
     console.print(results_table(result))
     cascades = cascade_table(result)
     if cascades is not None:

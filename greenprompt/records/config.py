@@ -35,6 +35,8 @@ from greenprompt.records.options import (  # noqa: F401  (re-exported: callers i
 EXHAUSTIVE, RACE = "exhaustive", "race"
 STRATEGIES = (EXHAUSTIVE, RACE)
 THRESHOLDS, OUTPUTS = "thresholds", "outputs"  # experiment-file sections
+CPU, TOKENS, CODECARBON = "cpu", "tokens", "codecarbon"  # --energy-model
+ENERGY_MODELS = (CPU, TOKENS, CODECARBON)
 
 
 def _serving_ok(value: str) -> bool:
@@ -158,8 +160,17 @@ class Config(InputConfig):
     scorer: str | None = option(None, "exact, contains, regex:PAT, choice:1=positive,0=negative, numeric[:TOL], f1.")
     threads: int | None = option(
         None,
-        "llama.cpp decode threads (default: half the logical CPUs); prefill uses all.",
+        "llama.cpp threads for decode and prefill (default 1: load-robust energy figures, since "
+        "threads that wait for a descheduled sibling are counted as CPU work; N is faster).",
         check=(_at_least(1), "--threads must be at least 1, got {value}"),
+    )
+    energy_model: str = option(
+        CPU,
+        "cpu (CPU time x W per thread + model memory; hardware counters where readable), tokens "
+        "(per-token model calibrated on a quiet cpu run of this model) or codecarbon (codecarbon's "
+        "process-mode CPU and RAM rules, to compare with its tracker). See docs/methodology.md.",
+        choices=ENERGY_MODELS,
+        check=(lambda v: v in ENERGY_MODELS, f"--energy-model must be one of {', '.join(ENERGY_MODELS)}, got {{value!r}}"),
     )
     min_quality: float | None = option(None, "Name the greenest variant with at least this quality.")
     repeats: int = option(

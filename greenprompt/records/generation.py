@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from enum import Enum
-from typing import Any
+from typing import Any, Sequence
 
 from greenprompt.records.inputs import GenerationParams
 
@@ -74,8 +74,9 @@ class Measurement:
     wall_s: float
     cpu_s: float
     energy_j: float | None
-    method: str  # "measured" | "estimated" | "unknown"
+    method: str  # "measured" | "estimated" | "estimated-tokens" | "estimated-codecarbon" | "unknown"
     note: str = ""
+    contention: float | None = None  # share of the machine's CPU others used during it; None: unknown
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,9 @@ class Generation:
     prefix_tokens: int = 0  # prompt tokens reused from the prefix cache (prefix-cache serving)
     mean_logprob: float | None = None  # mean log-probability of the answer's tokens, when asked for
     role: JobRole = JobRole.ANSWER
+    # share of the machine's CPU used by other processes and steal while it ran (engine.contention);
+    # None where /proc is absent and in runs stored before it was recorded, never a guessed 0
+    contention: float | None = None
 
     @property
     def label(self) -> str:
@@ -143,3 +147,37 @@ class Generation:
 
 
 _GENERATION_FIELDS = {f.name for f in fields(Generation)}
+
+
+# Above this wall-time-weighted mean share of the CPU used by others, a run's CPU-time energy
+# is called inflated in the report and cannot calibrate the tokens model. 0.2 is well above
+# the 0.00-0.05 of this project's quiet 2-CPU runs and well below the 0.5 one competing busy
+# loop gives on 2 CPUs (which inflated CPU time per query 1.5x with today's old thread default).
+HIGH_CONTENTION = 0.2
+
+
+@dataclass(frozen=True)
+class ContentionSummary:
+    """How busy the rest of the machine was during a run's fresh generations."""
+
+    mean: float | None  # wall-time-weighted mean share of the CPU others used
+    max: float | None
+    n: int  # generations with a known figure
+
+    @property
+    def high(self) -> bool:
+        return self.mean is not None and self.mean > HIGH_CONTENTION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mean": self.mean, "max": self.max, "n": self.n}
+
+
+def contention_summary(generations: Sequence[Generation]) -> ContentionSummary:
+    """Over the generations metered in this run (not served from the cache) whose contention
+    is known. Weighted by wall time: a long generation under load inflates more joules."""
+    known = [g for g in generations if not g.cached and g.contention is not None]
+    if not known:
+        return ContentionSummary(None, None, 0)
+    wall = sum(g.wall_s for g in known)
+    mean = sum(g.contention * g.wall_s for g in known) / wall if wall > 0 else sum(g.contention for g in known) / len(known)
+    return ContentionSummary(mean, max(g.contention for g in known), len(known))

@@ -9,14 +9,7 @@ import pytest
 
 from greenprompt.engine.contention import ContentionProbe
 
-
-def write_proc(root, total_busy, idle, own, steal=0, comm="python (worker) x"):
-    """A fake /proc tree: one aggregate cpu line and this process's stat line."""
-    user = total_busy - steal
-    (root / "self").mkdir(parents=True, exist_ok=True)
-    (root / "stat").write_text(f"cpu  {user} 0 0 {idle} 0 0 0 {steal} 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n")
-    fields = ["R"] + ["0"] * 10 + [str(own), "0"] + ["0"] * 30
-    (root / "self" / "stat").write_text(f"123 ({comm}) " + " ".join(fields) + "\n")
+from fakes import write_proc
 
 
 def test_share_from_a_fake_proc_tree(tmp_path):

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import ctypes
-import os
 from typing import Any, Mapping, Sequence
 
 from greenprompt.records import CHAT, BackendOutput, Request
 from greenprompt.records.errors import GreenPromptError
 
+# One llama.cpp thread for decode and prefill by default. With several, each thread busy-waits
+# for its siblings at every step, and a sibling the OS deschedules for another process turns
+# that waiting into CPU time counted as work: measured with llama-cpp-python on 2 vCPUs (15
+# items, answers up to 48 tokens, A B A B against one busy loop), CPU s/query busy/quiet was
+# 1.53x with 1 decode + 2 prefill threads (the old default), 2.09x with 2 + 2, 1.00x with
+# 1 + 1 (quiet CPU time 3% lower, wall time 29% longer). The binding (0.3.x) does not expose
+# llama.cpp's threadpool polling settings (llama_attach_threadpool is a TODO there), so the
+# waiting cannot be switched off; `--threads N` trades load-robust figures for speed.
+DEFAULT_THREADS = 1
+
 
 def default_threads() -> int:
-    """Decode threads: half the logical CPUs (llama.cpp's advice is one per physical core).
-
-    On our 2-vCPU machines two decode threads spin-wait on each other whenever the host
-    preempts one: CPU time per query then varied 8% between identical rounds, against 4%
-    with one decode thread, which also used 9% less CPU time (and so energy)."""
-    return max(1, (os.cpu_count() or 2) // 2)
+    """Threads for decode and prefill when --threads is not given (see DEFAULT_THREADS)."""
+    return DEFAULT_THREADS
 
 
 class LogprobRecorder:
@@ -85,8 +90,7 @@ class LlamaCppBackend:
             model_path=model_path,
             n_ctx=n_ctx,
             n_threads=threads or default_threads(),
-            # Prefill is one large batch: every core helps and nothing spins.
-            n_threads_batch=max(threads or 1, os.cpu_count() or 1),
+            n_threads_batch=threads or default_threads(),  # prefill too: its threads spin-wait as well
             seed=seed,
             verbose=False,
         )
