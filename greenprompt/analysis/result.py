@@ -7,14 +7,14 @@ gives the same report as the run that produced it, and can be re-scored without 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from greenprompt.analysis.analyze import Analysis, analyze
 from greenprompt.analysis.cascades import cascade_points, with_cascade_info
 from greenprompt.analysis.projection import payback
 from greenprompt.analysis.scoring import get_scorer
-from greenprompt.inputs.carbon import gco2e
+from greenprompt.inputs.carbon import gco2e, with_run_carbon
 from greenprompt.records import (
     AnalysisOptions,
     CarbonIntensity,
@@ -33,12 +33,25 @@ def analysis_options(header: RunHeader, **overrides: Any) -> AnalysisOptions:
     return replace(header.analysis, **{k: v for k, v in overrides.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """A run's generations with this run's carbon, their scores and the analysis built on
+    exactly those generations (build_result reports the same ones)."""
+
+    generations: tuple[Generation, ...]
+    scorer: str
+    scores: tuple[float, ...]
+    analysis: Analysis
+
+
 def score_and_analyze(
     header: RunHeader, generations: Sequence[Generation], options: AnalysisOptions, scorer: str | None = None
-) -> tuple[str, tuple[float, ...], Analysis]:
-    """Scores (a failed generation scores 0; a verifier call is not scored) and the analysis
-    of every point: each variant (on each model), and each cascade built from them.
-    `scorer` overrides the stored one."""
+) -> Analysed:
+    """The generations' carbon at this run's intensity and PUE (also those reused from the
+    cache, whose stored gCO2e is the measuring run's), then scores (a failed generation
+    scores 0; a verifier call is not scored) and the analysis of every point: each variant
+    (on each model), and each cascade built from them. `scorer` overrides the stored one."""
+    generations = with_run_carbon(generations, header.carbon)
     spec = scorer or header.scorer
     score = get_scorer(spec)
     names = header.variant_names
@@ -62,7 +75,7 @@ def score_and_analyze(
     )
     if derived:
         analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, cascade, options.min_quality))
-    return spec, scores, analysis
+    return Analysed(generations, spec, scores, analysis)
 
 
 def _bases(header: RunHeader) -> list[str]:
@@ -103,18 +116,12 @@ def footprint(
 
 
 def build_result(
-    header: RunHeader,
-    generations: Sequence[Generation],
-    segments: Sequence[FootprintSegment],
-    spec: str,
-    scores: tuple[float, ...],
-    analysis: Analysis,
-    options: AnalysisOptions,
-    interrupted: bool,
+    header: RunHeader, analysed: Analysed, segments: Sequence[FootprintSegment], options: AnalysisOptions, interrupted: bool
 ) -> RunResult:
+    """The run's result from its analysed generations (carrying this run's carbon) and the
+    footprint segments of the processes that worked on it, at the same intensity."""
     carbon = header.carbon
-    # Carbon follows the intensity of this run, also for generations served from the cache.
-    generations = tuple(g if g.energy_j is None else replace(g, gco2e=gco2e(g.energy_j, carbon)) for g in generations)
+    generations, analysis = analysed.generations, analysed.analysis
     foot = footprint(segments, generations, carbon)
     queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
     first = header.models[0]
@@ -126,12 +133,12 @@ def build_result(
         model=first.info,
         models=tuple(m.run_model for m in header.models),
         mode=first.mode,
-        scorer=spec,
+        scorer=analysed.scorer,
         carbon=carbon,
         energy=first.energy,
         serving=header.serving,
         generations=generations,
-        scores=scores,
+        scores=analysed.scores,
         variants=analysis.variants,
         min_quality=options.min_quality,
         recommended=analysis.recommended,
@@ -156,7 +163,5 @@ def result_from_store(stored, scorer: str | None = None, **overrides: Any) -> Ru
     """Recompute a stored run's result (no model needed), optionally re-scored/re-analysed."""
     options = analysis_options(stored.header, **overrides)
     generations = [g for _, _, g in stored.generations]
-    spec, scores, analysis = score_and_analyze(stored.header, generations, options, scorer)
-    return build_result(
-        stored.header, generations, stored.segments, spec, scores, analysis, options, not stored.finished
-    )
+    analysed = score_and_analyze(stored.header, generations, options, scorer)
+    return build_result(stored.header, analysed, stored.segments, options, not stored.finished)

@@ -127,14 +127,14 @@ def run_profile(
 
     generations = [state.by_seq[s] for s in sorted(state.by_seq)]
     options = AnalysisOptions.from_config(config)
-    spec, scores, analysis = score_and_analyze(header, generations, options)
+    analysed = score_and_analyze(header, generations, options)
     segment = footprint_segment(
         executor.close_run(), state.model_load, state.prefix_fill, state.idle, state.fresh
     )
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (config.strategy == RACE or config.budget is not None or len(generations) == n_jobs)
     store.finish_run(header.run_id, FINISHED if complete else INTERRUPTED, segment)
-    result = build_result(header, generations, [*segments, segment], spec, scores, analysis, options, not complete)
+    result = build_result(header, analysed, [*segments, segment], options, not complete)
     if complete:  # a quiet cpu-mode run of one model calibrates --energy-model tokens (engine.calibration)
         record_calibration(result, config, cpu_model_name())
     return result

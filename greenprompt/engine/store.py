@@ -197,12 +197,20 @@ class RunStore:
 
     # reading
 
-    def cached(self, key: str) -> Generation | None:
-        """The first generation ever stored under this cache key that was not itself cached."""
-        row = self.db.execute(
-            "SELECT data FROM generations WHERE key = ? AND cached = 0 ORDER BY rowid LIMIT 1", (key,)
-        ).fetchone()
-        return generation_from_json(row[0]) if row else None
+    def cache_hits(self, key: str) -> list[tuple[str, Generation]]:
+        """(run id, generation) of every generation stored under this cache key that was not
+        itself cached, oldest first: the caller picks the first whose energy still applies."""
+        rows = self.db.execute(
+            "SELECT run_id, data FROM generations WHERE key = ? AND cached = 0 ORDER BY rowid", (key,)
+        ).fetchall()
+        return [(run_id, generation_from_json(data)) for run_id, data in rows]
+
+    def header(self, run_id: str) -> RunHeader:
+        """One run's header alone (no generations)."""
+        row = self.db.execute("SELECT header FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise GreenPromptError(f"no run '{run_id}' in {self.path}")
+        return RunHeader.from_dict(json.loads(row[0]))
 
     def done(self, run_id: str) -> dict[int, str]:
         """seq -> cache key of the generations a run already has."""

@@ -9,6 +9,7 @@ comes back is written to the store here, by the driver's process alone.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
@@ -18,8 +19,8 @@ from greenprompt.engine.cascade_jobs import verifier_job
 from greenprompt.engine.executor import Executor, Idle, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.plan import ModelPlan, PlannedJob, cache_key, race_block
 from greenprompt.engine.store import RunStore
-from greenprompt.inputs.carbon import gco2e
-from greenprompt.records import CascadeSpec, Generation, Job, JobRole, Measurement, RunHeader
+from greenprompt.inputs.carbon import with_run_carbon
+from greenprompt.records import CarbonIntensity, CascadeSpec, Generation, Job, JobRole, Measurement, RunHeader
 from greenprompt.records.config import RACE, Config
 from greenprompt.records.errors import GreenPromptError
 
@@ -35,12 +36,28 @@ def add(a: Measurement, b: Measurement) -> Measurement:
     return Measurement(a.wall_s + b.wall_s, a.cpu_s + b.cpu_s, energy, b.method)
 
 
-def from_cache(hit: Generation, job: Job) -> Generation:
-    """A stored generation reused for this job: its output and its originally measured energy."""
-    return replace(
+def from_cache(hit: Generation, job: Job, carbon: CarbonIntensity) -> Generation:
+    """A stored generation reused for this job: its output and its originally measured
+    energy, with this run's carbon for that energy."""
+    reused = replace(
         hit, variant=job.variant, item_id=job.item_id, index=job.index, target=job.target, repeat=job.repeat,
-        role=job.role, cached=True,
+        role=job.role, cached=True, remeasured=False,
     )
+    return with_run_carbon((reused,), carbon)[0]
+
+
+def energy_identity(header: RunHeader, model_sha256: str) -> str | None:
+    """What a stored energy figure depends on beyond its request: how the run metered this
+    model (method, description and every constant: the CPU and its power source, memory
+    power, a calibration; not the meter's notes, which only comment) and the --threads
+    setting. None when the run does not say (stored before its configuration was kept):
+    such an energy is never taken as applying."""
+    model = next((m for m in header.models if m.info.sha256 == model_sha256), None)
+    if model is None or header.config is None:
+        return None
+    e = model.energy
+    constants = {k: v for k, v in dict(e.constants).items() if k != "notes"}
+    return json.dumps([e.method, e.description, constants, header.config.threads], sort_keys=True, default=str)
 
 
 @dataclass
@@ -62,6 +79,8 @@ class RunState:
     model_load: Measurement = field(default_factory=_zero)
     prefix_fill: Measurement = field(default_factory=_zero)
     idle: Measurement = field(default_factory=_zero)
+    remeasure: set[int] = field(default_factory=set)  # jobs re-run: their cached energy did not apply
+    identities: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (run id, model sha256) -> energy identity
 
     def __post_init__(self) -> None:
         self.by_seq = {seq: gen for seq, (_, gen) in self.prior.items()}
@@ -141,10 +160,12 @@ def _run_wave(state: RunState, plan: ModelPlan, jobs: Sequence[PlannedJob]) -> N
             if key in keys.values():
                 held.append(planned)
                 continue
-            hit = state.store.cached(key)
-            if hit is not None and not (planned.job.request.logprobs and hit.mean_logprob is None):
-                state.record(planned.seq, key, from_cache(hit, planned.job))
+            hit, stale = _cache_hit(state, planned.job, key, plan.model.info.sha256)
+            if hit is not None:
+                state.record(planned.seq, key, from_cache(hit, planned.job, state.header.carbon))
                 continue
+            if stale:
+                state.remeasure.add(planned.seq)
         keys[planned.seq] = key
         ship.append(ShippedJob(planned.seq, planned.job))
     if ship:
@@ -152,6 +173,24 @@ def _run_wave(state: RunState, plan: ModelPlan, jobs: Sequence[PlannedJob]) -> N
             _take(state, event, keys)
     if held:
         _run_wave(state, plan, held)
+
+
+def _cache_hit(state: RunState, job: Job, key: str, model_sha256: str) -> tuple[Generation | None, bool]:
+    """The first generation stored under `key` whose energy applies to this run (same
+    energy identity: energy model, constants, CPU, threads), and whether a stored answer was
+    passed over because its energy does not. Such a job is generated again, a fresh
+    measurement stored as usual, rather than its answer reused with a guessed energy."""
+    wanted = energy_identity(state.header, model_sha256)
+    stale = False
+    for run_id, hit in state.store.cache_hits(key):
+        if job.request.logprobs and hit.mean_logprob is None:
+            continue  # stored without the log-probabilities this job needs: not an answer to it
+        if (run_id, model_sha256) not in state.identities:
+            state.identities[run_id, model_sha256] = energy_identity(state.store.header(run_id), model_sha256)
+        if wanted is not None and state.identities[run_id, model_sha256] == wanted:
+            return hit, False
+        stale = True
+    return None, stale
 
 
 def _check_resumed(state: RunState, planned: PlannedJob, key: str) -> None:
@@ -166,7 +205,7 @@ def _take(state: RunState, event, keys: dict[int, str]) -> None:
     """One thing the executor reported."""
     if isinstance(event, JobDone):
         gen = event.generation
-        gen = replace(gen, gco2e=gco2e(gen.energy_j, state.header.carbon))
+        (gen,) = with_run_carbon((replace(gen, remeasured=event.seq in state.remeasure),), state.header.carbon)
         state.fresh.append(gen)
         state.record(event.seq, keys[event.seq], gen)
     elif isinstance(event, ModelLoaded):

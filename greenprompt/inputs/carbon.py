@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import Iterable
 
-from greenprompt.records import CarbonIntensity
+from greenprompt.records import CarbonIntensity, Generation
 from greenprompt.records.errors import GreenPromptError
 
 WORLD = "WORLD"
@@ -115,3 +117,17 @@ def gco2e(energy_j: float | None, intensity: CarbonIntensity) -> float | None:
     if energy_j is None:
         return None
     return energy_j / J_PER_KWH * intensity.g_per_kwh * intensity.pue
+
+
+def with_run_carbon(generations: Iterable[Generation], intensity: CarbonIntensity) -> tuple[Generation, ...]:
+    """The one place a run's generations get their carbon: each one's energy at this run's
+    intensity and PUE, whether it was measured now or reused from the cache (whose stored
+    gCO2e belongs to the run that measured it). Every carbon figure of a run (variants,
+    intervals, comparisons, frontier, totals, exports, gate) is built from these. A
+    generation whose figure is already this run's is kept, not copied: copying all 30,000 of
+    test_scale's generations while the analysis holds them raised its peak memory."""
+    return tuple(_with(g, gco2e(g.energy_j, intensity)) for g in generations)
+
+
+def _with(g: Generation, carbon: float | None) -> Generation:
+    return g if g.gco2e == carbon else replace(g, gco2e=carbon)

@@ -183,6 +183,7 @@ def totals(result: RunResult) -> dict[str, Any]:
         "gco2e": sum(known_carbon) if known_carbon else None,
         "generations": len(gens),
         "cached": sum(1 for g in gens if g.cached),
+        "remeasured": sum(1 for g in gens if g.remeasured),
         "errors": sum(1 for g in gens if g.error),
         "wall_s": result.wall_s,
         "model_load_s": result.model_load_s,

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document, energy_lines, units
+from greenprompt.outputs import document, energy_lines, reuse, units
 from greenprompt.outputs.document import energy_method
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
@@ -321,8 +321,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
 def _run_line(result: RunResult, console: Console) -> None:
     total_j = sum(g.energy_j or 0.0 for g in result.generations)
     total_g = sum(g.gco2e or 0.0 for g in result.generations)
-    cached = sum(1 for g in result.generations if g.cached)
-    from_cache = f" ({cached} served from the cache, their energy spent by earlier runs)" if cached else ""
+    from_cache = reuse.cache_clause(result)
     console.print(
         f"{len(result.generations)} generations{from_cache}, {units.energy(total_j)}, {units.carbon(total_g)} CO2e in total "
         f"({energy_method(result)}); run {units.duration(result.wall_s)}, id {result.run_id}"

@@ -110,6 +110,9 @@ class Generation:
     # share of the machine's CPU used by other processes and steal while it ran (engine.contention);
     # None where /proc is absent and in runs stored before it was recorded, never a guessed 0
     contention: float | None = None
+    # generated again although its answer was in the cache: the cached energy was metered
+    # with another energy model, thread setting or CPU (engine.waves), so it did not apply
+    remeasured: bool = False
 
     @property
     def label(self) -> str:

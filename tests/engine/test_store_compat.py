@@ -100,11 +100,14 @@ def test_verifier_calls_keep_their_stored_name_and_get_their_role(store):
 
 def _as_v0(doc: dict, dropped: set[str]) -> dict:
     """A document without what issue 12 changed since the old CLI printed these files, each
-    change tested on its own: two new keys (`energy_model.warning`, tests/analysis/
-    test_energy_fit_checks.py; `variants[].dropped_by`) and, for variants racing dropped,
-    p_frontier 0 and a rank behind the others' last front (tests/analysis/test_race_frontier.py)."""
+    change tested on its own: three new keys (`energy_model.warning`, tests/analysis/
+    test_energy_fit_checks.py; `variants[].dropped_by`; `totals.remeasured`, generations
+    re-run because their cached energy did not apply, tests/engine/test_cache_reuse.py) and,
+    for variants racing dropped, p_frontier 0 and a rank behind the others' last front
+    (tests/analysis/test_race_frontier.py)."""
     doc = json.loads(json.dumps(doc))
     doc["energy_model"].pop("warning", None)
+    assert doc["totals"].pop("remeasured", 0) == 0  # these stored runs re-ran nothing
     # `contention` (tests/engine/test_contention_meter.py): unknown for runs stored before it, never 0
     assert doc.pop("contention", None) in (None, {"mean": None, "max": None, "n": 0})
     for v in doc["variants"]:
@@ -170,8 +173,9 @@ def test_export_writes_the_old_files(store, tmp_path, run):
                 [_metrics_as_v0(r, dropped) for r in csv.DictReader(io.StringIO(old.read_text()))]
         elif old.name == "generations.jsonl":
             rows = [json.loads(line) for line in new.splitlines()]
-            # issue 12's new key: the CPU share others used during a generation (unknown for runs stored before it)
-            assert all(r.pop("contention") is None for r in rows)
+            # issue 12's two new keys: re-run for a cached energy that did not apply (none here);
+            # the CPU share others used during a generation (unknown for runs stored before it)
+            assert all(not r.pop("remeasured") and r.pop("contention") is None for r in rows)
             assert rows == [json.loads(line) for line in old.read_text().splitlines()]
         elif old.suffix == ".md":
             (new_front, new_body), (old_front, old_body) = _front_matter(new), _front_matter(old.read_text())
