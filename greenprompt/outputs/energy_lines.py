@@ -7,8 +7,9 @@ from greenprompt.outputs.document import energy_method
 from greenprompt.records import RunResult
 from greenprompt.records.generation import contention_summary
 
-# One thread's CPU time rose at most this much under one competing busy loop in
-# benchmarks/contention.py (the spin-waiting of several threads is what inflates more).
+# One thread's energy per query rose at most this much under one competing busy loop: 1.08x in
+# benchmarks/contention.py's runs, 1.10x CPU s/query in the thread A/B (the spin-waiting of
+# several threads is what inflates more: 1.68-2.13x with 1 decode + 2 prefill threads).
 ONE_THREAD_INFLATION = 1.1
 
 

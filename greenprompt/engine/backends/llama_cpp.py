@@ -13,7 +13,10 @@ from greenprompt.records.errors import GreenPromptError
 # that waiting into CPU time counted as work: measured with llama-cpp-python on 2 vCPUs (15
 # items, answers up to 48 tokens, A B A B against one busy loop), CPU s/query busy/quiet was
 # 1.53x with 1 decode + 2 prefill threads (the old default), 2.09x with 2 + 2, 1.00x with
-# 1 + 1 (quiet CPU time 3% lower, wall time 29% longer). The binding (0.3.x) does not expose
+# 1 + 1 (quiet CPU time 3% lower, wall time 29% longer). Re-measured before the change (10
+# items of prompts/reviews.yaml, A B A B, 2 rounds, the second overlapping another test
+# suite): 1 + 1 1.10x (first round 1.04x), 1 + 2 1.68x (2.13x); quiet CPU s/query in the
+# first round 1.07 with 1 + 1 against 1.67 with 1 + 2. The binding (0.3.x) does not expose
 # llama.cpp's threadpool polling settings (llama_attach_threadpool is a TODO there), so the
 # waiting cannot be switched off; `--threads N` trades load-robust figures for speed.
 DEFAULT_THREADS = 1
