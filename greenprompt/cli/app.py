@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from greenprompt import __version__
 from greenprompt.cli import check, compare, misc, runs
 from greenprompt.cli.common import guarded
+from greenprompt.inputs.datasets import start_reader
 
 app = typer.Typer(
     name="greenprompt",
@@ -47,4 +49,7 @@ runs.runs_app.command("rm")(guarded(runs.runs_rm))
 
 
 def main() -> None:
+    if sys.argv[1:2] in (["compare"], ["estimate"]) and "--help" not in sys.argv:
+        # a child process imports `datasets` (0.9 s) while this one parses and checks: inputs.datasets
+        start_reader()
     app()

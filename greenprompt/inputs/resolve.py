@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 
 from greenprompt.inputs.aliases import DEFAULT_ALIAS
 from greenprompt.inputs.carbon import grid_intensity
-from greenprompt.inputs.datasets import load_dataset
+from greenprompt.inputs.datasets import start_loading
 from greenprompt.inputs.model_specs import resolve_models, spec_from_option
 from greenprompt.inputs.prompt_sets import check_columns, load_prompt_set
+from greenprompt.inputs.tokens import warm_encoding
 from greenprompt.records import (
     CarbonIntensity,
     CascadeSpec,
@@ -54,13 +55,15 @@ def model_specs(options: InputConfig, prompt_set: PromptSet) -> tuple[ModelSpec,
 
 
 def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set: PromptSet | None = None) -> Inputs:
-    """Load and cross-check the inputs; a GreenPromptError names what is wrong."""
+    """Load and cross-check the inputs; a GreenPromptError names what is wrong (the
+    dataset's errors first, then its columns against the prompts, the carbon options and the
+    models, in that order)."""
     options.validate()  # the options' own checks (records.config), before any file is read
     prompt_set = prompt_set or load_prompt_set(options.prompts)
     dataset_path = options.dataset or prompt_set.dataset
     if not dataset_path:
         raise GreenPromptError(f"{prompt_set.path}: no dataset; pass --dataset PATH or set 'dataset:' in the prompt set")
-    dataset = load_dataset(
+    pending = start_loading(
         dataset_path,
         target=options.target or prompt_set.target,
         limit=options.limit,
@@ -68,11 +71,18 @@ def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set
         seed=options.seed,
         require_target=require_target,
     )
-    check_columns(prompt_set, dataset.column_names)
     mode = options.mode or prompt_set.mode  # both checked: the option by validate(), the set's on loading
-    intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
-    specs = model_specs(options, prompt_set)
-    models = resolve_models(specs, mode)
+    try:  # meanwhile, on the other core while a child reads the dataset
+        intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)
+        specs = model_specs(options, prompt_set)
+        models = resolve_models(specs, mode)
+        if pending.in_child:
+            warm_encoding()
+    except GreenPromptError:
+        check_columns(prompt_set, pending.result().column_names)  # the earlier checks' errors come first
+        raise
+    dataset = pending.result()
+    check_columns(prompt_set, dataset.column_names)
     if prompt_set.cascade is not None:
         prompt_set = replace(prompt_set, cascade=_name_cascade_models(prompt_set.cascade, specs, models))
     return Inputs(prompt_set, dataset, models[0].mode, intensity, models[0].info, models)

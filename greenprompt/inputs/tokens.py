@@ -20,7 +20,12 @@ CACHE_FILE = "cl100k_base.marshal"
 def _encoding():
     import tiktoken
 
-    return tiktoken.Encoding(**_encoding_arguments())
+    encoding = tiktoken.Encoding(**_encoding_arguments())
+    # The encoder (Rust) holds its own copy of the 100,256 ranks; the Python dict it keeps
+    # beside it only serves pickling, which we never do: dropped, -11 MB of resident memory
+    # for the rest of the run (measured: +39.8 MB after building, +28.9 MB without it).
+    encoding._mergeable_ranks = None
+    return encoding
 
 
 def _encoding_arguments() -> dict:
@@ -49,6 +54,12 @@ def _encoding_arguments() -> dict:
     except OSError:  # an unwritable home only costs the parsing next time
         pass
     return arguments
+
+
+def warm_encoding() -> None:
+    """Build the encoder now (0.1 s in a one-item `compare`), e.g. on one core while a child
+    process reads the dataset on the other (inputs.resolve)."""
+    _encoding()
 
 
 def count_cl100k(text: str) -> int:
