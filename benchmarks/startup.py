@@ -53,8 +53,8 @@ import llama_cpp
 
 with open({dataset!r}, newline="", encoding="utf-8") as f:
     row = next(csv.DictReader(f))
-llm = llama_cpp.Llama(model_path={model!r}, n_ctx=2048, n_threads=max(1, (os.cpu_count() or 2) // 2),
-                      n_threads_batch=os.cpu_count() or 1, seed=0, verbose=False)
+llm = llama_cpp.Llama(model_path={model!r}, n_ctx=2048, n_threads=1,
+                      n_threads_batch=1, seed=0, verbose=False)
 llm.chat_format = "chat_template.default"
 user = re.sub(r"{{{{\\s*(\\w+)\\s*}}}}", lambda m: row[m.group(1)], {template!r})
 messages = ([{{"role": "system", "content": {system!r}}}] if {system!r} else []) + [{{"role": "user", "content": user}}]
