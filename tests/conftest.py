@@ -40,5 +40,9 @@ def _isolated_home(_hashed_home, tmp_path, monkeypatch):
     # from other tests: each test generates what it checks.
     home = tmp_path / "greenprompt-home"
     shutil.copytree(_hashed_home, home)
+    # nor a token-energy calibration left by a quiet run of an earlier (module-scoped) test
+    from greenprompt.engine.calibration import CALIBRATION_FILE
+
+    (home / CALIBRATION_FILE).unlink(missing_ok=True)
     monkeypatch.setenv("GREENPROMPT_HOME", str(home))
     return home
