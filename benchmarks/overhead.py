@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 import tempfile
 import time
@@ -95,7 +94,7 @@ def main() -> None:
 
     model = str(default_model_path())
     # The same threading as greenprompt's default, so both sides do identical work.
-    threads = dict(n_threads=default_threads(), n_threads_batch=os.cpu_count())
+    threads = dict(n_threads=default_threads(), n_threads_batch=default_threads())  # as greenprompt's backend
     timings = {"hand-written": 0.0, "greenprompt": 0.0}
     outputs = {"hand-written": [], "greenprompt": []}
 
