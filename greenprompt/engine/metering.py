@@ -20,6 +20,7 @@ from typing import Callable, Protocol
 
 from greenprompt.engine.calibration import Calibration, load_calibration
 from greenprompt.engine.contention import ContentionProbe
+from greenprompt.inputs.machine import proc_cpu_model
 from greenprompt.records import EnergyModel, Measurement
 from greenprompt.records.config import CODECARBON, CPU, TOKENS
 
@@ -116,12 +117,9 @@ class PowerModel:
 def cpu_model_name() -> str:
     """The CPU's model name: /proc/cpuinfo where there is one (instant), else codecarbon's
     detection (py-cpuinfo, which takes about a second)."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    found = proc_cpu_model()
+    if found:
+        return found
     from codecarbon.core.util import detect_cpu_model
 
     return detect_cpu_model() or "unknown CPU"

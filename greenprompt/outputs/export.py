@@ -9,6 +9,7 @@ import platform
 import re
 from pathlib import Path
 
+from greenprompt.inputs.machine import proc_cpu_model
 from greenprompt.inputs.prompt_sets import dump_variant_file
 from greenprompt.outputs.document import generation_rows, variant_row
 from greenprompt.records import CarbonIntensity, JobRole, RunResult
@@ -105,13 +106,7 @@ def _cpu_model(result: RunResult) -> str:
         found = re.match(pattern, source)
         if found:
             return found[1]
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
+    return proc_cpu_model() or platform.processor() or "unknown CPU"
 
 
 def _ram_total_gb() -> float:
