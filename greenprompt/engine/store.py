@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -125,18 +126,37 @@ class RunStore:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # autocommit mode: every write below is its own short transaction
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            fresh = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone() is None
-            self.db.executescript(_SCHEMA)
-            migrate(self.db, self.path, fresh)
+            self.db = self._open()
         except (OSError, sqlite3.Error) as e:
             raise GreenPromptError(
                 f"{self.path}: cannot open the run store ({e}); pass a writable --store PATH or set {STORE_ENV}"
             ) from None
+
+    def _open(self, attempts: int = 8) -> sqlite3.Connection:
+        """Connect, switch to WAL, create the tables and migrate. Switching a new file to WAL
+        takes an exclusive lock that SQLite's busy timeout does not wait for, so two processes
+        opening one new store at once can get "database is locked": the loser retries, with
+        a growing pause (about 6 s in all), before it gives up."""
+        for attempt in range(attempts):
+            # autocommit mode: every write below is its own short transaction
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA foreign_keys=ON")
+                fresh = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'runs'").fetchone() is None
+                db.executescript(_SCHEMA)
+                migrate(db, self.path, fresh)
+                return db
+            except sqlite3.OperationalError as e:
+                db.close()
+                if "locked" not in str(e) and "busy" not in str(e) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+            except BaseException:
+                db.close()
+                raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.db.close()
