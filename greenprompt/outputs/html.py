@@ -21,7 +21,7 @@ def _needs(module: str):
         return __import__(module)
     except ImportError:
         raise GreenPromptError(
-            f"the report needs {module}: install it with `pip install 'greenprompt[report]'`"
+            f"the report needs {module}: install it with `pip install plotly matplotlib` (the greenprompt-cli[report] extra)"
         ) from None
 
 

@@ -1,5 +1,5 @@
 """Log a comparison to MLflow: one run per comparison, a nested run per variant, and the
-HTML report and ranked prompt files as artifacts. Optional: `pip install 'greenprompt[mlflow]'`."""
+HTML report and ranked prompt files as artifacts. Optional: the greenprompt-cli[mlflow] extra."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def log_run(result: RunResult) -> str:
     try:
         import mlflow
     except ImportError:
-        raise GreenPromptError("--mlflow needs MLflow: install it with `pip install 'greenprompt[mlflow]'`") from None
+        raise GreenPromptError("--mlflow needs MLflow: install it with `pip install mlflow-skinny plotly` (the greenprompt-cli[mlflow] extra)") from None
     from greenprompt.outputs.export import export_run
     from greenprompt.outputs.html import write_html
 

@@ -250,7 +250,7 @@ class Config(InputConfig):
     )
     parquet: bool = option(False, "With --export: also results.parquet and generations.parquet.", section=OUTPUTS)
     mlflow: bool = option(
-        False, "Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt[mlflow].", section=OUTPUTS
+        False, "Log the run to MLflow (MLFLOW_TRACKING_URI, default ./mlruns); needs greenprompt-cli[mlflow].", section=OUTPUTS
     )
     json_file: str | None = option(
         None, "Write the JSON document (as --json prints it) to this file.", flag=None, path=True, section=OUTPUTS, key="json"
