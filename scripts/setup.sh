@@ -50,7 +50,14 @@ if [ -z "${CMAKE_ARGS:-}" ] && [ "$(uname -m)" = x86_64 ] && [ -r /proc/cpuinfo 
     echo "llama-cpp-python build flags: $CMAKE_ARGS" >&2
 fi
 
-echo "installing greenprompt and test tools..." >&2
+# The distribution was called greenprompt before it became greenprompt-cli (PyPI's
+# greenprompt is another tool): an older .venv would keep it beside the new one, two
+# distributions claiming the greenprompt package and command.
+if "$py" -m pip show greenprompt >/dev/null 2>&1; then
+    echo "removing the old 'greenprompt' distribution (now greenprompt-cli)..." >&2
+    quietly "$py" -m pip uninstall --disable-pip-version-check -y greenprompt
+fi
+echo "installing greenprompt (the greenprompt-cli distribution) and test tools..." >&2
 quietly "$py" -m pip install --disable-pip-version-check -e ".[dev]"
 
 # pip reuses a cached wheel whatever CMAKE_ARGS were; if that wheel cannot run here, rebuild.
