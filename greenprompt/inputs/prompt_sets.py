@@ -2,7 +2,7 @@
 
 A prompt set is either a YAML file (`variants: [...]` plus optional run defaults) or a
 directory of one-variant files (`.md`/`.txt`, optional YAML front matter, the body is
-the template). Templates are Jinja2, rendered in a sandbox with the item's columns as
+the template; see `is_variant_file` for which files count). Templates are Jinja2, rendered in a sandbox with the item's columns as
 variables.
 """
 
@@ -28,6 +28,10 @@ DEFAULTS_KEYS = ("system",) + PARAM_KEYS
 # Front matter of exported files carries measured metrics; they are ignored on reading.
 FRONT_MATTER_IGNORED = ("metrics",)
 VARIANT_FILE_SUFFIXES = (".md", ".txt")
+# Files that describe a prompt directory rather than being prompts: a README.txt beside the
+# prompt files used to run as a variant. Matched on the start of the name, in any case.
+NOT_VARIANT_PREFIXES = ("readme", "license", "changelog")
+VARIANT_FILE_RULE = "its .md and .txt files, except README*, LICENSE*, CHANGELOG* (any case) and names starting with _ or ."
 
 _env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
@@ -75,10 +79,21 @@ def prompt_set_from_data(data: Any, p: Path) -> PromptSet:
     return _finish_set(variants, p, data)
 
 
+def is_variant_file(name: str) -> bool:
+    """Whether a file of this name in a prompt directory is a variant: VARIANT_FILE_RULE."""
+    return (
+        Path(name).suffix in VARIANT_FILE_SUFFIXES
+        and not name.startswith(("_", "."))
+        and not name.lower().startswith(NOT_VARIANT_PREFIXES)
+    )
+
+
 def _load_directory(p: Path) -> PromptSet:
-    files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix in VARIANT_FILE_SUFFIXES)
+    files = sorted(f for f in p.iterdir() if f.is_file() and is_variant_file(f.name))
     if not files:
-        raise GreenPromptError(f"{p}: no variant files (.md or .txt) in this directory")
+        skipped = sorted(f.name for f in p.iterdir() if f.is_file() and f.suffix in VARIANT_FILE_SUFFIXES)
+        besides = f" ({', '.join(skipped)} skipped)" if skipped else ""
+        raise GreenPromptError(f"{p}: no variant files in this directory{besides}; a directory's variants are {VARIANT_FILE_RULE}")
     return _finish_set([read_variant_file(f) for f in files], p, {})
 
 

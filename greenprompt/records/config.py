@@ -52,7 +52,13 @@ class InputConfig:
     """Options shared by the commands that read a prompt set and a dataset.
     None means "from the prompt set, else the default"."""
 
-    prompts: str | None = option(None, "YAML prompt-set file, or a directory of one-variant .md/.txt files.", path=True, argument=True)
+    # The directory rule is inputs.prompt_sets.is_variant_file's.
+    prompts: str | None = option(
+        None,
+        "YAML prompt-set file, or a directory of one-variant files: its .md and .txt files, except README*, LICENSE*, "
+        "CHANGELOG* (any case) and names starting with _ or .",
+        path=True, argument=True,
+    )
     dataset: str | None = option(
         None, "CSV, TSV, JSON, JSONL or Parquet file (default: the prompt set's 'dataset').", short="-d", path=True
     )
