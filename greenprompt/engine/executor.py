@@ -39,7 +39,8 @@ class BackendSpec:
     serving: str
     prefixes: tuple[PrefixPlan, ...] = ()  # filled before the first job under prefix-cache serving
     energy_model: str = "cpu"  # --energy-model: how the executor meters (engine.metering)
-    model_sha256: str = ""  # keys the tokens mode's calibration
+    model_sha256: str = ""  # keys the tokens mode's calibration and the cache
+    backend_version: str = ""  # the llama.cpp build (engine.plan.backend_version): keys the cache
 
     @property
     def load_key(self) -> tuple:

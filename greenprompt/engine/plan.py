@@ -9,8 +9,9 @@ generation under its number. Nothing here generates or meters.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Iterator, Sequence
 
 from greenprompt.engine.executor import BackendSpec, PrefixPlan
@@ -80,15 +81,36 @@ def plan(
                 yield Job(variant=variant.name, item_id=item.id, index=index, request=request, target=item.target, repeat=repeat)
 
 
-def cache_key(model_sha256: str, job: Job, serving: str) -> str:
-    """Identifies a generation: model, exact request, parameters, seed, serving profile and
-    repeat index (a repeat is a new measurement, never a cache hit of the previous one)."""
+def backend_version() -> str:
+    """The llama.cpp build the local backend generates with: llama-cpp-python's version
+    (each of its releases vendors one llama.cpp commit). Another build may answer the same
+    request differently (kernels, tokenizer and sampler changes), so it keys the cache."""
+    try:
+        return importlib.metadata.version("llama_cpp_python")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cache_key(spec: BackendSpec, job: Job) -> str:
+    """Identifies a generation by everything that changes its answer: the model file, the
+    llama.cpp build, the context size, the serving profile, the mode, the rendered messages,
+    every sampling parameter, the seed and the repeat index (a repeat is a new measurement,
+    never a cache hit of the previous one). Not keyed, because they do not change an answer:
+    --threads, the energy model, names of variants and items (the energy a cached answer
+    carries is checked apart, in engine.waves).
+
+    A later per-request setting (a grammar, top_p, ...) joins the key as a field of
+    GenerationParams: a parameter at its default value is left out of the key, so adding
+    one keeps every stored key valid, and giving it a value makes a new key."""
     r = job.request
-    p = r.params
-    material = [model_sha256, r.mode, r.system, r.text, p.max_tokens, p.temperature, list(p.stop), r.seed, serving, job.repeat]
+    params = {f.name: getattr(r.params, f.name) for f in fields(r.params) if getattr(r.params, f.name) != f.default}
+    material = {
+        "model": spec.model_sha256, "llama_cpp": spec.backend_version, "n_ctx": spec.n_ctx, "serving": spec.serving,
+        "mode": r.mode, "system": r.system, "text": r.text, "params": params, "seed": r.seed, "repeat": job.repeat,
+    }
     if r.logprobs:  # only then: keys of runs that never asked for log-probabilities stay as they were
-        material.append("logprobs")
-    return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
+        material["logprobs"] = True
+    return hashlib.sha256(json.dumps(material, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 def expand_variants(prompt_set: PromptSet, models: Sequence[RunModel]) -> PromptSet:
@@ -146,7 +168,7 @@ def backend_spec(model: RunModel, config: Config, serving: str, variants: Sequen
     return BackendSpec(
         model_name=model.name, model_path=model.info.path, size_bytes=model.info.size_bytes, mode=model.mode,
         n_ctx=config.n_ctx, threads=config.threads, seed=config.seed, serving=serving, prefixes=prefixes,
-        energy_model=config.energy_model, model_sha256=model.info.sha256,
+        energy_model=config.energy_model, model_sha256=model.info.sha256, backend_version=backend_version(),
     )
 
 

@@ -152,7 +152,7 @@ def _run_wave(state: RunState, plan: ModelPlan, jobs: Sequence[PlannedJob]) -> N
     would have been had the two run one after the other."""
     ship, held, keys = [], [], {}
     for planned in jobs:
-        key = cache_key(plan.model.info.sha256, planned.job, state.header.serving)
+        key = cache_key(plan.spec, planned.job)
         if planned.seq in state.prior:
             _check_resumed(state, planned, key)
             continue
