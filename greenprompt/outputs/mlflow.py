@@ -30,7 +30,9 @@ def log_run(result: RunResult) -> str:
     try:
         import mlflow
     except ImportError:
-        raise GreenPromptError("--mlflow needs MLflow: install it with `pip install mlflow-skinny plotly` (the greenprompt-cli[mlflow] extra)") from None
+        raise GreenPromptError(
+            "--mlflow needs MLflow: install it with `pip install mlflow-skinny plotly` (the greenprompt-cli[mlflow] extra)"
+        ) from None
     from greenprompt.outputs.export import export_run
     from greenprompt.outputs.html import write_html
 
