@@ -9,11 +9,13 @@ import typer
 
 from greenprompt import __version__
 from greenprompt.cli import check, compare, misc, runs
+from greenprompt.cli.commands import Command, Group
 from greenprompt.cli.common import guarded
 from greenprompt.inputs.datasets import start_reader
 
 app = typer.Typer(
     name="greenprompt",
+    cls=Group,
     help="Green prompt engineering: rank prompt variants on quality vs measured energy and carbon.",
     no_args_is_help=True,
     add_completion=True,
@@ -34,19 +36,21 @@ def _root(
     """Green prompt engineering: rank prompt variants on quality vs measured energy and carbon."""
 
 
-# every command goes through the one exit path (cli.common.guarded)
-app.command()(guarded(compare.compare))
-app.command()(guarded(misc.estimate))
-app.command()(guarded(check.check))
-app.command()(guarded(runs.report))
-app.command()(guarded(misc.init))
-app.command()(guarded(misc.models))
+# every command goes through the one exit path (cli.common.guarded) and has plain-text help (cli.commands)
+for group, name, func in (
+    (app, "compare", compare.compare),
+    (app, "estimate", misc.estimate),
+    (app, "check", check.check),
+    (app, "report", runs.report),
+    (app, "init", misc.init),
+    (app, "models", misc.models),
+    (runs.runs_app, "list", runs.runs_list),
+    (runs.runs_app, "show", runs.runs_show),
+    (runs.runs_app, "export", runs.runs_export),
+    (runs.runs_app, "rm", runs.runs_rm),
+):
+    group.command(name, cls=Command)(guarded(func))
 app.add_typer(runs.runs_app, name="runs")
-runs.runs_app.command("list")(guarded(runs.runs_list))
-runs.runs_app.command("show")(guarded(runs.runs_show))
-runs.runs_app.command("export")(guarded(runs.runs_export))
-runs.runs_app.command("rm")(guarded(runs.runs_rm))
-
 
 def main() -> None:
     if sys.argv[1:2] in (["compare"], ["estimate"]) and "--help" not in sys.argv:

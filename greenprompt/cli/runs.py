@@ -7,9 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from greenprompt.cli.commands import Group
 from greenprompt.cli.common import JsonOption, QuietOption, RunArgument, StoreOption, done, print_json, stdout
 
-runs_app = typer.Typer(help="Stored runs: list, show, export, remove.", no_args_is_help=True)
+runs_app = typer.Typer(cls=Group, help="Stored runs: list, show, export, remove.", no_args_is_help=True)
 
 
 def runs_list(store: StoreOption = None, as_json: JsonOption = False, quiet: QuietOption = False) -> None:
