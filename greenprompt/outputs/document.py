@@ -1,6 +1,7 @@
 """The machine-readable view of a run: the `--json` document and per-variant/generation rows.
 
-The keys listed in DESIGN.md ("Contracts") are stable; others may be added.
+Every key is described in docs/json.md and docs/json.schema.json (tests/outputs/test_json_schema.py);
+keys are never removed or renamed, others may be added.
 """
 
 from __future__ import annotations
