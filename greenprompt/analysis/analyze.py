@@ -11,7 +11,7 @@ from greenprompt.analysis.projection import project
 from greenprompt.analysis.race import Drops, replay_drops
 from greenprompt.analysis.stats import bootstrap, collect
 from greenprompt.analysis.summary import summarize
-from greenprompt.records import AnalysisOptions, EnergyFit, Generation, VariantSummary
+from greenprompt.records import AnalysisOptions, Choice, EnergyFit, Generation, VariantSummary
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,9 @@ class Analysis:
     def get(self, name: str | None) -> VariantSummary | None:
         return next((v for v in self.variants if v.name == name), None)
 
-    @property
-    def switch_target(self) -> VariantSummary | None:
-        """The variant to switch to: the greenest meeting --min-quality, else the knee."""
-        return self.get(self.recommended) or next((v for v in self.variants if v.knee), None)
+    def choice(self, min_quality: float | None) -> Choice:
+        """The variant to switch to and why: the greenest meeting --min-quality, else the knee."""
+        return Choice.of(self.recommended, next((v.name for v in self.variants if v.knee), None), min_quality)
 
 
 def analyze(

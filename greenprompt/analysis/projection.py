@@ -26,19 +26,22 @@ def project(
 
 
 def payback(
-    experiment_gco2e: float | None, baseline: VariantSummary | None, recommended: VariantSummary | None
+    experiment_gco2e: float | None, baseline: VariantSummary | None, chosen: VariantSummary | None, why: str = ""
 ) -> tuple[float | None, str]:
-    """Production queries for which switching from baseline to recommended saves the
-    experiment's carbon; (None, why) when the switch saves nothing."""
+    """Production queries for which switching from baseline to the chosen variant saves
+    the experiment's carbon; (None, why not) when the switch saves nothing. `why` (the rule
+    that chose it, records.Choice.reason) is named after the chosen variant."""
     if experiment_gco2e is None:
         return None, "the experiment's carbon is unknown"
-    if baseline is None or recommended is None:
-        return None, "no baseline or no recommended variant"
-    if recommended.name == baseline.name:
-        return None, f"the recommended variant is the baseline ({baseline.name}): switching saves nothing"
-    if baseline.gco2e is None or recommended.gco2e is None:
-        return None, "carbon per query is unknown for the baseline or the recommended variant"
-    saving = baseline.gco2e - recommended.gco2e
+    if baseline is None or chosen is None:
+        return None, "no baseline or no chosen variant"
+    rule = f" ({why})" if why else ""
+    target = chosen.name + rule
+    if chosen.name == baseline.name:
+        return None, f"the chosen variant{rule} is the baseline ({baseline.name}): switching saves nothing"
+    if baseline.gco2e is None or chosen.gco2e is None:
+        return None, "carbon per query is unknown for the baseline or the chosen variant"
+    saving = baseline.gco2e - chosen.gco2e
     if saving <= 0:
-        return None, f"{recommended.name} emits no less per query than {baseline.name}: switching saves nothing"
-    return experiment_gco2e / saving, f"switching from {baseline.name} to {recommended.name} saves {saving:.3g} g per query"
+        return None, f"{target} emits no less per query than {baseline.name}: switching saves nothing"
+    return experiment_gco2e / saving, f"switching from {baseline.name} to {target} saves {saving:.3g} g per query"

@@ -123,7 +123,8 @@ def build_result(
     carbon = header.carbon
     generations, analysis = analysed.generations, analysed.analysis
     foot = footprint(segments, generations, carbon)
-    queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.switch_target)
+    choice = analysis.choice(options.min_quality)
+    queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.get(choice.variant), choice.reason)
     first = header.models[0]
     return RunResult(
         run_id=header.run_id,

@@ -23,13 +23,16 @@ def apply_gate(
     summary: str | Path | None = None,
 ) -> GateOutcome:
     """Run the checks on `doc` (against `baseline`, a document, when given) and write the
-    JUnit XML and Markdown summary when asked. Never raises for a failed check."""
-    from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks
+    JUnit XML and Markdown summary when asked. Never raises for a failed check. Without
+    `variants` or `all_variants` the run's chosen variant is checked (`doc["chosen"]`);
+    the outcome's `checked` says which and why."""
+    from greenprompt.outputs.gate import Thresholds, junit_xml, markdown_summary, run_checks, selection
 
     thresholds = Thresholds(min_quality, max_gco2e, max_energy_j, float(max_regression) if baseline else None)
     checks = run_checks(doc, thresholds, baseline, variants or (), all_variants)
+    checked = selection(doc, variants or (), all_variants)
     if junit is not None:
-        write_text(junit, junit_xml(doc, checks))
+        write_text(junit, junit_xml(doc, checks, checked))
     if summary is not None:
-        write_text(summary, markdown_summary(doc, checks))
-    return GateOutcome(doc.get("run_id"), tuple(checks), all(c.passed for c in checks))
+        write_text(summary, markdown_summary(doc, checks, checked))
+    return GateOutcome(doc.get("run_id"), tuple(checks), all(c.passed for c in checks), checked)

@@ -23,7 +23,10 @@ def check(
             help="With --against: fail when quality drops or carbon rises by more than this %, beyond the run's interval.",
         ),
     ] = 0.0,
-    variant: Annotated[Optional[list[str]], typer.Option(help="Variant to check (repeatable; default: the recommended one).")] = None,
+    variant: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Variant to check (repeatable; default: the run's chosen one: greenest meeting its min quality, else the knee)."),
+    ] = None,
     all_variants: Annotated[bool, typer.Option("--all", help="Check every variant.")] = False,
     junit: Annotated[Optional[Path], typer.Option(help="Write JUnit XML here (one test case per check per variant).")] = None,
     summary: Annotated[Optional[Path], typer.Option(help="Write a Markdown summary here (for a CI job summary or PR comment).")] = None,
@@ -48,9 +51,10 @@ def check(
         store=store,
     )
     if as_json:
-        print_checks(gate.checks, quiet=True, to_stderr=True)
-        print_json({"run_id": gate.run_id, "passed": gate.passed, "checks": [c.__dict__ for c in gate.checks]})
+        print_checks(gate.checks, quiet=True, to_stderr=True, checked=gate.checked)
+        print_json({"run_id": gate.run_id, "passed": gate.passed, "checked": gate.checked,
+                    "checks": [c.__dict__ for c in gate.checks]})
     else:
-        print_checks(gate.checks, quiet, to_stderr=False)
+        print_checks(gate.checks, quiet, to_stderr=False, checked=gate.checked)
     if not gate.passed:
         raise typer.Exit(EXIT_CHECK_FAILED)

@@ -73,9 +73,12 @@ def done(as_json: bool, quiet: bool, message: str, document: dict) -> None:
         stderr.print(message, highlight=False)
 
 
-def print_checks(checks, quiet: bool, to_stderr: bool) -> None:
-    """One PASS/FAIL line per check (quiet: the failures only)."""
-    for c in checks:
-        if not (quiet and c.passed):
-            line = f"{'PASS' if c.passed else 'FAIL'} {c.variant}: {c.name}: {c.message}"
-            (stderr.print(line, highlight=False, markup=False) if to_stderr else print(line))
+def print_checks(checks, quiet: bool, to_stderr: bool, checked: str = "") -> None:
+    """Which variants are checked and why, then one PASS/FAIL line per check (quiet: the
+    failures only, after that line when there is one)."""
+    shown = [c for c in checks if not (quiet and c.passed)]
+    lines = ([f"Checked: {checked}"] if checked and shown else []) + [
+        f"{'PASS' if c.passed else 'FAIL'} {c.variant}: {c.name}: {c.message}" for c in shown
+    ]
+    for line in lines:
+        (stderr.print(line, highlight=False, markup=False, soft_wrap=True) if to_stderr else print(line))

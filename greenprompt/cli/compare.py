@@ -45,7 +45,7 @@ def compare(
         stderr.print(f"interrupted: resume with `greenprompt compare ... --serving {stopped.serving} --resume {stopped.run_id}`")
         raise typer.Exit(EXIT_INTERRUPTED)
     if result.gate is not None:
-        print_checks(result.gate.checks, quiet, to_stderr=True)
+        print_checks(result.gate.checks, quiet, to_stderr=True, checked=result.gate.checked)
         if not result.gate.passed:
             raise typer.Exit(EXIT_CHECK_FAILED)
 

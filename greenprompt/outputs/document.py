@@ -162,6 +162,7 @@ def serving_profile(result: RunResult) -> dict[str, Any]:
         ],
         "frontier": [v.name for v in result.variants if v.on_frontier],
         "recommended": result.recommended,
+        "chosen": result.chosen.to_dict(),
         "greenest": greenest(result),
         "wall_s": result.wall_s,
         "prefix_fill": _span(f.prefix_fill) if f else None,
@@ -228,6 +229,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "knee": knee,
         "min_quality": result.min_quality,
         "recommended": result.recommended,
+        "chosen": result.chosen.to_dict(),  # the variant the gate tests by default, and why
         "baseline": result.baseline,
         "repeats": result.repeats,
         "strategy": result.strategy,

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from xml.etree import ElementTree as ET
 
 from greenprompt.outputs import units
+from greenprompt.records import Choice
 from greenprompt.records.errors import GreenPromptError
 
 
@@ -27,9 +28,28 @@ class Check:
     message: str
 
 
+def chosen(doc: dict[str, Any]) -> Choice:
+    """The run's chosen variant and the rule that chose it; a document written before
+    `chosen` existed gets it by the same rule from its recommended, knee and min_quality."""
+    c = doc.get("chosen")
+    if c:
+        return Choice(c["variant"], c["rule"], c["reason"])
+    return Choice.of(doc.get("recommended"), doc.get("knee"), doc.get("min_quality"))
+
+
+def selection(doc: dict[str, Any], names: Sequence[str], all_variants: bool) -> str:
+    """Which variants the gate checks and why, in one line."""
+    if all_variants:
+        return "every variant (--all)"
+    if names:
+        return f"{', '.join(names)} (named with --variant)"
+    c = chosen(doc)
+    return f"{c.variant}, the run's chosen variant ({c.reason}); --variant NAME or --all checks others"
+
+
 def select_variants(doc: dict[str, Any], names: Sequence[str], all_variants: bool) -> list[dict[str, Any]]:
-    """The variants to check: those named, all of them, or the recommended one (the
-    greenest meeting --min-quality, else the knee of the frontier)."""
+    """The variants to check: those named, all of them, or the run's chosen one (the
+    greenest meeting the run's min_quality, else the knee of the frontier)."""
     by_name = {v["name"]: v for v in doc["variants"]}
     if all_variants:
         return list(doc["variants"])
@@ -38,10 +58,10 @@ def select_variants(doc: dict[str, Any], names: Sequence[str], all_variants: boo
         if missing:
             raise GreenPromptError(f"--variant {', '.join(missing)}: not in this run; variants: {', '.join(by_name)}")
         return [by_name[n] for n in names]
-    chosen = doc.get("recommended") or doc.get("knee")
-    if chosen not in by_name:
-        raise GreenPromptError("this run names no recommended variant or knee; pass --variant NAME or --all")
-    return [by_name[chosen]]
+    c = chosen(doc)
+    if c.variant not in by_name:
+        raise GreenPromptError(f"this run chooses no variant ({c.reason}); pass --variant NAME or --all")
+    return [by_name[c.variant]]
 
 
 def _outside(value: float, ci: list[float] | None) -> bool:
@@ -100,8 +120,8 @@ def run_checks(
     return results
 
 
-def junit_xml(doc: dict[str, Any], checks: Sequence[Check]) -> str:
-    """JUnit XML: one test case per check per variant."""
+def junit_xml(doc: dict[str, Any], checks: Sequence[Check], checked: str = "") -> str:
+    """JUnit XML: one test case per check per variant; `checked` (`selection`) is a property."""
     suite = ET.Element(
         "testsuite",
         name="greenprompt",
@@ -109,7 +129,10 @@ def junit_xml(doc: dict[str, Any], checks: Sequence[Check]) -> str:
         failures=str(sum(not c.passed for c in checks)),
         errors="0",
     )
-    ET.SubElement(ET.SubElement(suite, "properties"), "property", name="run_id", value=str(doc.get("run_id")))
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="run_id", value=str(doc.get("run_id")))
+    if checked:
+        ET.SubElement(properties, "property", name="checked", value=checked)
     for c in checks:
         case = ET.SubElement(suite, "testcase", classname=f"greenprompt.{c.variant}", name=c.name)
         if not c.passed:
@@ -119,8 +142,9 @@ def junit_xml(doc: dict[str, Any], checks: Sequence[Check]) -> str:
     return ET.tostring(suite, encoding="unicode", xml_declaration=True)
 
 
-def markdown_summary(doc: dict[str, Any], checks: Sequence[Check]) -> str:
-    """A Markdown verdict and table, fit for a CI job summary or a pull-request comment."""
+def markdown_summary(doc: dict[str, Any], checks: Sequence[Check], checked: str = "") -> str:
+    """A Markdown verdict and table, fit for a CI job summary or a pull-request comment;
+    `checked` (`selection`) says which variants the checks are on and why."""
     failed = [c for c in checks if not c.passed]
     verdict = "❌ **greenprompt check failed**" if failed else "✅ **greenprompt check passed**"
     lines = [
@@ -137,7 +161,7 @@ def markdown_summary(doc: dict[str, Any], checks: Sequence[Check]) -> str:
             f"| {v['pareto_rank']} | {v['name']} | {v['quality']:.3f} | {units.energy(v['energy_j'])} | "
             f"{units.carbon(v['gco2e'])} | {'★' if v['on_frontier'] else ''} |"
         )
-    lines += ["", "| check | variant | result |", "| --- | --- | --- |"]
+    lines += ["", *([f"Checked: {checked}.", ""] if checked else []), "| check | variant | result |", "| --- | --- | --- |"]
     for c in checks:
         lines.append(f"| {c.name} | {c.variant} | {'✅' if c.passed else '❌'} {c.message} |")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from greenprompt.outputs import units
+from greenprompt.outputs import notices, units
 from greenprompt.outputs.document import run_document
 from greenprompt.outputs.files import write_text
 from greenprompt.records import RunResult
@@ -55,7 +55,8 @@ def frontier_figure(result: RunResult):
     for v in points:
         role = [r for r, on in (("frontier", v["on_frontier"]), ("knee", v["knee"]),
                                 ("baseline", v["name"] == doc.get("baseline")),
-                                ("recommended", v["name"] == doc.get("recommended"))) if on]
+                                ("recommended", v["name"] == doc.get("recommended")),
+                                ("chosen", v["name"] == doc["chosen"]["variant"])) if on]
         ex = _error(v.get("gco2e_ci"), v["gco2e"], 1e3)
         ey = _error(v.get("quality_ci"), v["quality"])
         prompt = html.escape(templates.get(v["name"], ""))[:400].replace("\n", "<br>")
@@ -143,7 +144,8 @@ def write_html(result: RunResult, path: str | Path) -> Path:
     page = (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>greenprompt report "
         f"{html.escape(result.run_id)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>{chart}"
+        f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>"
+        f"<p id='chosen'>{html.escape(notices.chosen_line(result))}</p>{chart}"
         f"<h2>Ranking</h2>{_table(doc)}<h2>Outputs</h2>{_items(result)}</body></html>"
     )
     return write_text(path, page)

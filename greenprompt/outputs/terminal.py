@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document, energy_lines, reuse, units
+from greenprompt.outputs import document, energy_lines, notices, reuse, units
 from greenprompt.outputs.document import energy_method
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
@@ -308,13 +308,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
     console.print(Text(energy_model_line(result), style="dim"))
     for line in footprint_lines(result):
         console.print(Text(line))
-    if result.min_quality is not None:
-        if result.recommended:
-            console.print(
-                f"Enough is enough: the greenest variant with quality ≥ {result.min_quality:g} is [bold]{escape(result.recommended)}[/]."
-            )
-        else:
-            console.print(f"Enough is enough: no variant reaches quality ≥ {result.min_quality:g}.")
+    console.print(Text(notices.chosen_line(result)))
     _run_line(result, console)
 
 

@@ -33,6 +33,7 @@ from greenprompt.records.inputs import (  # noqa: F401
 from greenprompt.records.result import (  # noqa: F401
     UNCERTAIN_P_FRONTIER,
     CascadeInfo,
+    Choice,
     Comparison,
     EnergyFit,
     EnergyModel,

@@ -277,7 +277,10 @@ class Config(InputConfig):
         section=THRESHOLDS,
         check=(_at_least(0), "--max-regression must be >= 0 percent, got {value}"),
     )
-    check_variants: tuple = option((), "Variants to check (default: the recommended one).", flag=None, section=THRESHOLDS, key="variants")
+    check_variants: tuple = option(
+        (), "Variants to check (default: the run's chosen one: the greenest meeting min_quality, else the knee).",
+        flag=None, section=THRESHOLDS, key="variants",
+    )
     check_all: bool = option(False, "Check every variant.", flag=None, section=THRESHOLDS, key="all")
 
     @property

@@ -139,6 +139,30 @@ class Footprint:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """The variant a run chooses (the one the gate tests by default and the payback
+    switches to) and the rule that chose it: the greenest variant meeting min_quality,
+    else the knee of the frontier. `rule` is "greenest_meeting_min_quality", "knee" or
+    "none" (no variant: no min_quality met and no knee, i.e. no carbon figure known)."""
+
+    variant: str | None
+    rule: str
+    reason: str
+
+    @classmethod
+    def of(cls, recommended: str | None, knee: str | None, min_quality: float | None) -> "Choice":
+        if recommended is not None and min_quality is not None:
+            return cls(recommended, "greenest_meeting_min_quality", f"greenest variant with quality ≥ {min_quality:g}")
+        why = "no min_quality given" if min_quality is None else f"no variant reaches quality ≥ {min_quality:g}"
+        if knee is not None:
+            return cls(knee, "knee", f"knee of the frontier: {why}")
+        return cls(None, "none", f"no knee (no carbon figure known) and {why}")
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"variant": self.variant, "rule": self.rule, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class GateOutcome:
     """The thresholds applied to a run: every check (outputs.gate.Check: variant, name,
     passed, message) and whether all passed. The API returns it; the CLI exits 1 on failure."""
@@ -146,6 +170,7 @@ class GateOutcome:
     run_id: str | None
     checks: tuple
     passed: bool
+    checked: str = ""  # which variants were checked and why (outputs.gate.selection)
 
 
 @dataclass(frozen=True)
@@ -192,6 +217,11 @@ class RunResult:
     def profiles(self) -> tuple["RunResult", ...]:
         """This result and its other serving profiles, in the order they were asked for."""
         return (self, *self.other_servings)
+
+    @property
+    def chosen(self) -> Choice:
+        """The variant this run chooses and why (see Choice)."""
+        return Choice.of(self.recommended, next((v.name for v in self.variants if v.knee), None), self.min_quality)
 
     @property
     def wall_s(self) -> float:

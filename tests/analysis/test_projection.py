@@ -22,6 +22,8 @@ def test_payback():
     base, green = summary("base", 2.0, 0.002), summary("green", 1.0, 0.0005)
     queries, why = payback(3.0, base, green)
     assert queries == pytest.approx(3.0 / 0.0015) and "green" in why
-    assert payback(3.0, base, base) == (None, pytest.approx("the recommended variant is the baseline (base): switching saves nothing"))
+    assert payback(3.0, base, base) == (None, "the chosen variant is the baseline (base): switching saves nothing")
+    knee = "knee of the frontier: no min_quality given"
+    assert payback(3.0, base, green, knee)[1] == f"switching from base to green ({knee}) saves 0.0015 g per query"
     assert payback(3.0, green, base)[0] is None and "saves nothing" in payback(3.0, green, base)[1]
     assert payback(None, base, green)[0] is None

@@ -5,6 +5,7 @@ runs show, re-score, export and list exactly as the old CLI printed them."""
 import csv
 import io
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -114,11 +115,28 @@ def _as_v0(doc: dict, dropped: set[str]) -> dict:
         v.pop("dropped_by", None)
         if v["name"] in dropped:
             del v["p_frontier"], v["pareto_rank"]
+    chosen = _without_choice(doc)
     for profile in doc["serving_profiles"]:
+        assert profile.pop("chosen", chosen) == chosen or profile["run_id"] != doc["run_id"]
         for v in profile["variants"]:
             if v["name"] in dropped:
                 del v["pareto_rank"]
     return doc
+
+
+def _without_choice(doc: dict) -> dict | None:
+    """Issue 13 item 5 (tests/outputs/test_chosen.py): `chosen` (the variant the gate checks
+    and the payback switches to, with the rule that chose it: the recommended one, else the
+    knee) and the payback reason naming that rule after the variant and calling it chosen.
+    The old documents' recommended-or-knee is the same variant."""
+    chosen = doc.pop("chosen", None)
+    if chosen is not None:
+        assert chosen["variant"] == (doc["recommended"] or doc["knee"])
+    payback = doc.get("experiment") or {}
+    if payback.get("payback_reason"):
+        reason = re.sub(r" \((greenest variant with|knee of the frontier)[^()]*\)", "", payback["payback_reason"])
+        payback["payback_reason"] = reason.replace("the chosen variant is", "the recommended variant is")
+    return chosen
 
 
 @pytest.mark.parametrize("run", RUN_IDS)

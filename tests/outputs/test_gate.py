@@ -73,7 +73,9 @@ def test_check_exit_codes_files_and_store_source(results_file, tmp_path):
     path, run = results_file
     ok = invoke("check", str(path), "--min-quality", "0", "--junit", str(tmp_path / "j.xml"),
                 "--summary", str(tmp_path / "s.md"))
-    assert ok.stdout.startswith("PASS") and ET.parse(tmp_path / "j.xml").getroot().get("failures") == "0"
+    # which variant and why, then its checks (tests/outputs/test_chosen.py)
+    assert ok.stdout.startswith("Checked: ") and ok.stdout.splitlines()[1].startswith("PASS")
+    assert ET.parse(tmp_path / "j.xml").getroot().get("failures") == "0"
     assert (tmp_path / "s.md").read_text().startswith("✅")
 
     fail = invoke("check", str(path), "--max-gco2e", "1e-12", "--all", "--json", code=1)
