@@ -76,10 +76,14 @@ def contention_part(rounds: int, items: int, options: dict) -> None:
                   + f"; {result.wall_s:.0f} s ({result.energy.method}, threads {result.energy.constants.get('threads')})",
                   flush=True)
     names = sorted({n for _, n in per}, key=lambda n: statistics.fmean(per[(False, n)]))
-    print(f"J/query busy/quiet ({options or 'default mode'}; goal <= 1.10x):")
+    print(f"J/query busy/quiet ({options or 'default mode'}; goal <= 1.10x). The ratio of the means, and the median "
+          "of the rounds' paired ratios (each busy run against the quiet run just before it: robust to a round in "
+          "which something else also ran on this shared machine):")
     for name in names:
         quiet, busy = statistics.fmean(per[(False, name)]), statistics.fmean(per[(True, name)])
-        print(f"  {name:>12}: quiet {quiet:.3f} J, busy {busy:.3f} J, ratio {busy / quiet:.2f}x")
+        paired = [b / q for q, b in zip(per[(False, name)], per[(True, name)])]
+        print(f"  {name:>12}: quiet {quiet:.3f} J, busy {busy:.3f} J, ratio {busy / quiet:.2f}x; paired "
+              f"{', '.join(f'{r:.2f}' for r in paired)} -> median {statistics.median(paired):.2f}x")
 
 
 def codecarbon_part(options: dict) -> None:
