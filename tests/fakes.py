@@ -326,6 +326,17 @@ class FixedMeter:
         return EnergyModel("estimated", "fixed test meter", {"cpu_w_per_thread": 10.0, "ram_w": self.size / 1e9})
 
 
+class SourcedMeter(FixedMeter):
+    """The fixed meter, naming where its W/thread comes from as the real meter does (the
+    golden document was made without it; the report prints it)."""
+
+    def describe(self):
+        from greenprompt.records import EnergyModel
+
+        model = super().describe()
+        return EnergyModel(model.method, model.description, {**model.constants, "cpu_w_source": "fixed for the test"})
+
+
 # ---- a fake /proc (contention) ---------------------------------------------------------
 
 

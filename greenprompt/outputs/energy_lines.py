@@ -18,9 +18,11 @@ def method_line(result: RunResult) -> str:
     method = energy_method(result)
     c = result.energy.constants
     if method == "estimated":
+        # runs stored before issue 12 (and the golden test's fixed meter) carry no cpu_w_source
+        source = f"; W/thread: {c['cpu_w_source']}" if c.get("cpu_w_source") else ""
         return (
             f"Energy: estimated (no hardware energy counters here) = CPU time x {c['cpu_w_per_thread']:g} W/thread "
-            f"+ wall time x {c['ram_w']:.2g} W attributed to the model's memory; W/thread: {c['cpu_w_source']}"
+            f"+ wall time x {c['ram_w']:.2g} W attributed to the model's memory{source}"
         )
     if method == "estimated-codecarbon":
         return (

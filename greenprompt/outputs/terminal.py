@@ -2,76 +2,17 @@
 
 from __future__ import annotations
 
-from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
 from greenprompt.outputs import document, energy_lines, notices, reuse, units
+from greenprompt.outputs.chart import frontier_chart
 from greenprompt.outputs.document import energy_method
+from greenprompt.outputs.fit import table
+from greenprompt.outputs.tables import cascade_tables, projection_tables, results_tables, serving_tables
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
-
-
-def _pct_halfwidth(value: float | None, ci: tuple[float, float] | None) -> str:
-    """'±2.1%': the larger distance from the estimate to an interval end, relative."""
-    if value is None or ci is None or value == 0:
-        return ""
-    return f" ±{max(value - ci[0], ci[1] - value) / abs(value) * 100:.2g}%"
-
-
-def _table(title: str, caption: str | None = None) -> Table:
-    """The report's table style: a title on the left, a rule under the header, no frame."""
-    return Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
-                 caption=caption, caption_justify="left")
-
-
-def results_table(result: RunResult) -> Table:
-    """Ranked variants with their intervals; the error column appears only when needed."""
-    show_errors = any(v.errors for v in result.variants)
-    show_stats = any(v.stats for v in result.variants)
-    table = _table(
-        "Variants ranked on quality vs carbon (rank 1 = Pareto frontier)",
-        "★ frontier ◆ knee ✔ greenest meeting --min-quality ? frontier place uncertain (p(front) < 0.5) "
-        "✂ dropped by racing; means per query",
-    )
-    width = min(max(len(v.name) for v in result.variants), 30)
-    level = f"{result.ci_level * 100:g}% CI"
-    table.add_column("rank", justify="right")
-    table.add_column("", no_wrap=True, min_width=1)
-    table.add_column("variant", overflow="fold", min_width=width)
-    table.add_column("quality", justify="right", no_wrap=True)
-    if show_stats:
-        table.add_column(level, justify="right", no_wrap=True)
-        table.add_column("p(front)", justify="right", no_wrap=True)
-    if show_errors:
-        table.add_column("errors", justify="right", no_wrap=True)
-    for header in ("tok in", "tok out", "energy", "CO2e", "latency"):
-        table.add_column(header, justify="right", no_wrap=True)
-    for v in result.variants:
-        marks = "".join(
-            mark
-            for mark, on in (("★", v.on_frontier), ("◆", v.knee), ("✔", v.name == result.recommended), ("?", v.uncertain),
-                             ("✂", v.dropped_at is not None))
-            if on
-        )
-        cells = [str(v.pareto_rank), marks, escape(v.name), f"{v.quality:.3f}"]
-        if show_stats:
-            q = v.stats.quality_ci if v.stats else None
-            cells += [f"{q[0]:.2f}–{q[1]:.2f}" if q else "", f"{v.stats.p_frontier:.2f}" if v.stats else ""]
-        if show_errors:
-            cells.append(f"{v.errors}/{v.n}")
-        cells += [
-            f"{v.prompt_tokens:.1f}",
-            f"{v.completion_tokens:.1f}",
-            units.energy(v.energy_j),
-            units.carbon(v.gco2e) + _pct_halfwidth(v.gco2e, v.stats.gco2e_ci if v.stats else None),
-            units.duration(v.latency_s),
-        ]
-        table.add_row(*cells, style="bold green" if v.on_frontier else None)
-    return table
 
 
 def dropped_lines(variants, confidence: float) -> list[str]:
@@ -132,55 +73,6 @@ def energy_model_line(result: RunResult) -> str:
     )
 
 
-def projection_table(result: RunResult) -> Table | None:
-    if result.volume_per_day is None and result.price_in is None and result.price_out is None:
-        return None
-    table = _table("Projection")
-    table.add_column("variant")
-    if result.volume_per_day is not None:
-        table.add_column(f"kWh/year at {result.volume_per_day:,.0f}/day", justify="right")
-        table.add_column("kgCO2e/year", justify="right")
-    if result.price_in is not None or result.price_out is not None:
-        table.add_column("cost per 1k queries", justify="right")
-    for v in result.variants:
-        p = v.projection
-        cells = [escape(v.name)]
-        if result.volume_per_day is not None:
-            cells += [f"{p.annual_kwh:.3g}" if p.annual_kwh is not None else "n/a",
-                      f"{p.annual_kgco2e:.3g}" if p.annual_kgco2e is not None else "n/a"]
-        if p.cost_per_1k_queries is not None:
-            cells.append(f"{p.cost_per_1k_queries:.4g}")
-        table.add_row(*cells)
-    return table
-
-
-def frontier_chart(result: RunResult, width: int = 80, height: int = 16) -> str:
-    """Terminal scatter plot of quality vs mgCO2e/query: each variant drawn as the digit of
-    its table position, the frontier joined by a line, and a legend naming the digits."""
-    import plotext as plt
-
-    points = [(i, v) for i, v in enumerate(result.variants, 1) if v.gco2e is not None]
-    if not points:
-        return "(no carbon figures to plot)"
-    plt.clear_figure()
-    plt.plotsize(width, height)
-    plt.theme("clear")
-    xs = [v.gco2e * 1e3 for _, v in points]
-    pad = (max(xs) - min(xs)) * 0.08 or max(xs) * 0.1 or 1e-9
-    plt.xlim(min(xs) - pad, max(xs) + pad)
-    plt.ylim(0, 1)
-    front = sorted((v for _, v in points if v.on_frontier), key=lambda v: v.gco2e)
-    if len(front) > 1:
-        plt.plot([v.gco2e * 1e3 for v in front], [v.quality for v in front], marker="dot", label="frontier")
-    for i, v in points:
-        plt.scatter([v.gco2e * 1e3], [v.quality], marker=str(i % 10))
-    plt.xlabel("mgCO2e per query (left is greener)")
-    plt.ylabel("quality")
-    plt.title("quality vs carbon")
-    legend = "   ".join(f"{i % 10} {v.name}" for i, v in points)
-    return plt.uncolorize(plt.build()) + "\n" + legend
-
-
 SERVING_MEANING = {
     STANDALONE: "every query from an empty KV cache, as one production call",
     PREFIX_CACHE: "each variant's shared prompt prefix evaluated once and its KV cache reused by every query; "
@@ -192,33 +84,6 @@ def serving_line(result: RunResult) -> str:
     return f"Serving: {result.serving} ({SERVING_MEANING[result.serving]})"
 
 
-def serving_table(result: RunResult) -> Table:
-    """Each variant's energy per query under every serving profile, side by side."""
-    table = _table("Energy per query by serving profile (★ on that profile's frontier, ▼ greenest)")
-    table.add_column("variant")
-    for r in result.profiles:
-        table.add_column(r.serving, justify="right", no_wrap=True)
-        if r.serving == PREFIX_CACHE:
-            table.add_column("cached tok", justify="right", no_wrap=True)
-    base = result.profiles[0]
-    table.add_column(f"{result.profiles[-1].serving} / {base.serving}", justify="right", no_wrap=True)
-    by_profile = [{v.name: v for v in r.variants} for r in result.profiles]
-    greenest = [document.greenest(r) for r in result.profiles]
-    for v in result.variants:
-        cells = [escape(v.name)]
-        for r, summaries, green in zip(result.profiles, by_profile, greenest):
-            s = summaries.get(v.name)
-            marks = ("★" if s and s.on_frontier else "") + ("▼" if v.name == green else "")
-            cells.append(f"{units.energy(s.energy_j if s else None)} {marks}".rstrip())
-            if r.serving == PREFIX_CACHE:
-                cells.append(f"{s.prefix_tokens:.0f}" if s else "")
-        first, last = by_profile[0].get(v.name), by_profile[-1].get(v.name)
-        ratio = last.energy_j / first.energy_j if first and last and first.energy_j and last.energy_j is not None else None
-        cells.append(f"{ratio:.2f}×" if ratio is not None else "n/a")
-        table.add_row(*cells)
-    return table
-
-
 def print_report(result: RunResult, console: Console) -> None:
     """The full human-readable report; other serving profiles follow, then a side-by-side table."""
     _print_profile(result, console)
@@ -226,12 +91,12 @@ def print_report(result: RunResult, console: Console) -> None:
         for other in result.other_servings:
             console.rule(f"serving profile: {other.serving}")
             console.print(Text(serving_line(other), style="dim"))
-            console.print(results_table(other))
+            _print_tables(results_tables(other, console), console)
             for line in footprint_lines(other):
                 console.print(Text(line))
             _run_line(other, console)
         console.rule("serving profiles side by side")
-        console.print(serving_table(result))
+        _print_tables(serving_tables(result, console), console)
         greenest = {r.serving: document.greenest(r) for r in result.profiles}
         if len(set(greenest.values())) > 1:
             console.print("The greenest variant depends on how it is served: "
@@ -256,27 +121,6 @@ def model_lines(result: RunResult) -> list[str]:
     return lines
 
 
-def cascade_table(result: RunResult) -> Table | None:
-    """Each cascade point: its threshold, how often it escalated, its carbon against the large model."""
-    points = [v for v in result.variants if v.cascade is not None]
-    if not points:
-        return None
-    table = _table(
-        "Cascades (cost counts the small attempt, the verifier and the escalated attempts; "
-        "✔ greenest threshold meeting --min-quality)"
-    )
-    for header in ("cascade", "rule", "escalated", "quality", "CO2e", "vs large"):
-        table.add_column(header, justify="left" if header in ("cascade", "rule") else "right", no_wrap=header != "cascade")
-    for v in points:
-        c = v.cascade
-        rule = c.rule if c.threshold is None else f"{c.rule} < {c.threshold:.3g}"
-        ratio = f"{c.gco2e_vs_large:.2f}×" if c.gco2e_vs_large is not None else "n/a"
-        table.add_row(f"{'✔ ' if c.calibrated_choice else ''}{escape(v.name)}", rule, f"{c.escalation_rate:.0%}",
-                      f"{v.quality:.3f}", units.carbon(v.gco2e), ratio,
-                      style="bold green" if c.calibrated_choice else None)
-    return table
-
-
 def _print_profile(result: RunResult, console: Console) -> None:
     ds = result.dataset
     header = [
@@ -288,12 +132,10 @@ def _print_profile(result: RunResult, console: Console) -> None:
     ]
     for line in header:
         console.print(Text(line, style="dim"))
-    for line in energy_lines.contention_lines(result):
+    for line in [*energy_lines.contention_lines(result), *notices.warning_lines(result)]:
         console.print(Text(line, style="yellow"))
-    console.print(results_table(result))
-    cascades = cascade_table(result)
-    if cascades is not None:
-        console.print(cascades)
+    _print_tables(results_tables(result, console), console)
+    _print_tables(cascade_tables(result, console), console)
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
     for line in dropped_lines(result.variants, result.race_confidence):
         console.print(Text(line))
@@ -302,14 +144,17 @@ def _print_profile(result: RunResult, console: Console) -> None:
         console.print(f"Against the baseline ({result.ci_level * 100:g}% paired bootstrap intervals, {result.n_bootstrap} resamples):")
         for line in comparisons:
             console.print(Text(line))
-    projection = projection_table(result)
-    if projection is not None:
-        console.print(projection)
+    _print_tables(projection_tables(result, console), console)
     console.print(Text(energy_model_line(result), style="dim"))
     for line in footprint_lines(result):
         console.print(Text(line))
     console.print(Text(notices.chosen_line(result)))
     _run_line(result, console)
+
+
+def _print_tables(tables, console: Console) -> None:
+    for t in tables:
+        console.print(t)
 
 
 def _run_line(result: RunResult, console: Console) -> None:
@@ -371,14 +216,14 @@ def print_estimate(est, console: Console) -> None:
         style="dim",
     ))
     console.print(Text(f"Carbon: {est.carbon.g_per_kwh:g} gCO2e/kWh ({est.carbon.source}), PUE {est.carbon.pue:g}", style="dim"))
-    table = _table("Estimated per query (predicted, not measured)")
+    table_ = table("Estimated per query (predicted, not measured)")
     for header, justify in (("variant", "left"), ("tok in", "right"), ("tok out", "right"), ("tok out from", "left"),
                             ("energy", "right"), ("CO2e", "right")):
-        table.add_column(header, justify=justify)
+        table_.add_column(header, justify=justify)
     for v in est.variants:
-        table.add_row(escape(v.name), f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
+        table_.add_row(Text(v.name), f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
                       "stored run" if v.completion_source == "run" else "your guess",
                       units.energy(v.energy_j), units.carbon(v.gco2e))
-    console.print(table)
+    console.print(table_)
     for note in est.notes:
         console.print(Text(f"Note: {note}.", style="dim"))

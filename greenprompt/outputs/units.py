@@ -29,3 +29,14 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "n/a"
     return si(seconds, "s") if seconds < 60 else f"{seconds / 60:.1f} min"
+
+
+def percent(value: float) -> str:
+    """'5.4%', '32%', '100%', '250%': two significant digits, whole numbers from 100 on
+    (the `.2g` format alone printed 100 as '1e+02'); '<0.01%' for a tiny non-zero value."""
+    magnitude = abs(value)
+    if magnitude >= 99.5:
+        return f"{value:.0f}%"
+    if magnitude >= 0.01 or value == 0:
+        return f"{value:.2g}%"
+    return "<0.01%"
