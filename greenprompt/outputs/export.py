@@ -12,8 +12,9 @@ from pathlib import Path
 from greenprompt.inputs.machine import proc_cpu_model
 from greenprompt.inputs.prompt_sets import dump_variant_file
 from greenprompt.outputs.document import generation_rows, variant_row
+from greenprompt.outputs.export_folder import MANIFEST, manifest_text, write_folder
+from greenprompt.outputs.export_folder import prepare_export_dir as prepare_export_dir  # the API checks the folder first
 from greenprompt.records import CarbonIntensity, JobRole, RunResult
-from greenprompt.records.errors import GreenPromptError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -24,36 +25,23 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return stem or "variant"
 
 
-def _unwritable(out: Path, e: OSError) -> GreenPromptError:
-    return GreenPromptError(f"{out}: cannot write the export ({e.strerror or e}); choose a writable --export DIR")
-
-
-def prepare_export_dir(directory: str | Path) -> Path:
-    """Create the export directory and prove it is writable, before any energy is spent."""
-    out = Path(directory)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".greenprompt-write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as e:
-        raise _unwritable(out, e) from None
-    return out
-
-
 def export_run(result: RunResult, directory: str | Path, parquet: bool = False) -> list[Path]:
     """Write one prompt file per variant (named to sort by rank, readable by
     `greenprompt compare`), results.csv, generations.jsonl, a codecarbon-compatible
-    emissions.csv and, with `parquet`, results/generations as Parquet. Returns the paths."""
-    out = prepare_export_dir(directory)
-    try:
-        written = _write(result, out)
-        written.append(write_emissions_csv(result, out / "emissions.csv"))
-        if parquet:
-            written += _write_parquet(result, out)
-        return written
-    except OSError as e:
-        raise _unwritable(out, e) from None
+    emissions.csv, with `parquet` results/generations as Parquet, and the manifest that
+    marks the folder as an export. The folder must be new, empty or a previous export,
+    which is replaced as a whole (outputs.export_folder). Returns the paths."""
+    return write_folder(directory, lambda out: _write_profile(result, out, parquet))
+
+
+def _write_profile(result: RunResult, out: Path, parquet: bool) -> list[Path]:
+    written = _write(result, out)
+    written.append(write_emissions_csv(result, out / "emissions.csv"))
+    if parquet:
+        written += _write_parquet(result, out)
+    manifest = out / MANIFEST
+    manifest.write_text(manifest_text(result.run_id, result.serving), encoding="utf-8")
+    return [*written, manifest]
 
 
 # Where the run's carbon intensity came from, as codecarbon names a location. codecarbon
@@ -67,11 +55,17 @@ _COUNTRY_CODES = {"USA": "USA", "Canada": "CAN", "China": "CHN"}
 
 
 def export_profiles(result: RunResult, directory: str | Path, parquet: bool = False) -> tuple[str, ...]:
-    """The run's files; further serving profiles go beside the first one's, one folder each."""
-    written = export_run(result, directory, parquet=parquet)
-    for other in result.other_servings:
-        written += export_run(other, Path(directory) / other.serving, parquet=parquet)
-    return tuple(map(str, written))
+    """The run's files; further serving profiles go beside the first one's, one folder each
+    (the whole folder written at once, as export_run writes one)."""
+
+    def write(out: Path) -> list[Path]:
+        written = _write_profile(result, out, parquet)
+        for other in result.other_servings:
+            (out / other.serving).mkdir()
+            written += _write_profile(other, out / other.serving, parquet)
+        return written
+
+    return tuple(map(str, write_folder(directory, write)))
 
 
 def _country_names() -> dict[str, str]:
@@ -198,6 +192,8 @@ def _write(result: RunResult, out: Path) -> list[Path]:
     for position, summary in enumerate(result.variants, 1):
         if summary.name not in variants:
             continue  # a cascade combines two prompt files' answers; it is in results.csv
+        # The rank prefix keeps every prompt file a variant file when the folder is read back
+        # (inputs.prompt_sets.is_variant_file): a variant named README is written as 01-README.md.
         path = out / f"{position:0{width}d}-{safe_filename(summary.name)}.md"
         metrics = {k: v for k, v in variant_row(summary).items() if k != "name"}
         metrics.update(scorer=result.scorer, model_sha256=result.model.sha256, run_id=result.run_id, serving=result.serving)
