@@ -252,7 +252,10 @@ class Config(InputConfig):
     )
     # outputs: what the run writes besides the store
     export: str | None = option(
-        None, "Write ranked prompt files, results.csv, generations.jsonl and emissions.csv here.", path=True, section=OUTPUTS
+        None,
+        "Write ranked prompt files, results.csv, generations.jsonl and emissions.csv to this folder: a new or empty one, "
+        "or a previous export, which is replaced as a whole.",
+        path=True, section=OUTPUTS,
     )
     parquet: bool = option(False, "With --export: also results.parquet and generations.parquet.", section=OUTPUTS)
     mlflow: bool = option(
