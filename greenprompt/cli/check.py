@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from greenprompt.cli.common import EXIT_CHECK_FAILED, StoreOption, print_checks, print_json
+from greenprompt.cli.common import EXIT_CHECK_FAILED, JsonOption, QuietOption, StoreOption, print_checks, print_json
 
 
 def check(
@@ -31,8 +31,8 @@ def check(
     junit: Annotated[Optional[Path], typer.Option(help="Write JUnit XML here (one test case per check per variant).")] = None,
     summary: Annotated[Optional[Path], typer.Option(help="Write a Markdown summary here (for a CI job summary or PR comment).")] = None,
     store: StoreOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failed checks.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Gate a run on quality, carbon and energy thresholds: exit 1 when any check fails."""
     from greenprompt.api.check import check as run_check

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import typer
 from rich.console import Console
 
 from greenprompt.records.errors import GreenPromptError
+from greenprompt.records.options import parse_text
 
 EXIT_CHECK_FAILED, EXIT_INTERRUPTED = 1, 130
 
@@ -21,8 +23,17 @@ EXIT_CHECK_FAILED, EXIT_INTERRUPTED = 1, 130
 stdout = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 120)
 stderr = Console(stderr=True)
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors on stderr.")]
+# --json and --quiet, the same in every command; their variables are read by `guarded`
+ENVIRONMENT = {"as_json": "GREENPROMPT_AS_JSON", "quiet": "GREENPROMPT_QUIET"}
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout. (env: GREENPROMPT_AS_JSON)")]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Print nothing but errors (and, with --json, the document); no progress bar. (env: GREENPROMPT_QUIET)",
+    ),
+]
 StoreOption = Annotated[
     Optional[Path], typer.Option(help="Run store file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).")
 ]
@@ -36,7 +47,7 @@ def guarded(func: Callable) -> Callable:
     @functools.wraps(func)
     def run(*args, **kwargs):
         try:
-            return func(*args, **kwargs)
+            return func(*args, **from_environment(kwargs))
         except GreenPromptError as e:
             stderr.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(e.exit_code) from None
@@ -45,6 +56,17 @@ def guarded(func: Callable) -> Callable:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return run
+
+
+def from_environment(kwargs: dict) -> dict:
+    """--json and --quiet not given on the command line (flags: False) from GREENPROMPT_AS_JSON
+    and GREENPROMPT_QUIET, read here rather than by click so that a bad value is one line
+    naming the variable (click said "Invalid value for '--quiet'" in a box)."""
+    out = dict(kwargs)
+    for name, variable in ENVIRONMENT.items():
+        if name in out and not out[name] and os.environ.get(variable):
+            out[name] = parse_text(bool, os.environ[variable], variable)
+    return out
 
 
 @contextmanager

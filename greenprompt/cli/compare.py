@@ -7,7 +7,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from greenprompt.cli.common import EXIT_CHECK_FAILED, EXIT_INTERRUPTED, print_checks, print_json, sigterm_as_interrupt, stderr, stdout
+from greenprompt.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_INTERRUPTED,
+    JsonOption,
+    QuietOption,
+    print_checks,
+    print_json,
+    sigterm_as_interrupt,
+    stderr,
+    stdout,
+)
 from greenprompt.cli.options import given_on_command_line, with_config_options
 from greenprompt.records.config import Config
 
@@ -26,10 +36,8 @@ ConfigOption = Annotated[
 def compare(
     ctx: typer.Context,
     config: ConfigOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", envvar="GREENPROMPT_AS_JSON", help="Print one JSON document on stdout instead of the report.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", envvar="GREENPROMPT_QUIET", help="No progress bar.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
     **options,
 ) -> None:
     """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
@@ -51,8 +59,8 @@ def compare(
 
 
 def present(result, as_json: bool, quiet: bool, export: Optional[Path] = None) -> None:
-    """A run's result as the report or the JSON document, after the export's line;
-    shared by compare and runs show."""
+    """A run's result as the report or the JSON document, after the export's line (quiet:
+    the document alone, if asked for); shared by compare and runs show."""
     from greenprompt.api.compare import to_json
     from greenprompt.outputs.terminal import print_report
 
@@ -63,5 +71,5 @@ def present(result, as_json: bool, quiet: bool, export: Optional[Path] = None) -
         stderr.print(f"logged to MLflow as run {result.mlflow_run_id}")
     if as_json:
         print_json(to_json(result))
-    else:
+    elif not quiet:
         print_report(result, stdout)

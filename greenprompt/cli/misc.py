@@ -23,7 +23,7 @@ def estimate(ctx: typer.Context, as_json: JsonOption = False, quiet: QuietOption
     est = run_estimate(**given)
     if as_json:
         print_json(estimate_document(est))
-    else:
+    elif not quiet:
         print_estimate(est, stdout)
 
 

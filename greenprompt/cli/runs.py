@@ -25,6 +25,8 @@ def runs_list(store: StoreOption = None, as_json: JsonOption = False, quiet: Qui
     if as_json:
         print_json({"runs": [asdict(r) for r in rows]})
         return
+    if quiet:
+        return
     table = Table(box=None, pad_edge=False)
     table.add_column("id", no_wrap=True)
     table.add_column("date (UTC)", no_wrap=True)
@@ -60,7 +62,7 @@ def runs_show(
     export: Annotated[
         Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (as compare --json).")] = False,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Show a stored run as compare did, recomputed from the store (no model needed)."""
