@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from greenprompt.analysis.analyze import Analysis, analyze
 from greenprompt.analysis.cascades import cascade_points, with_cascade_info
 from greenprompt.analysis.projection import payback
+from greenprompt.analysis.score_checks import score_warnings
 from greenprompt.analysis.scoring import get_scorer
 from greenprompt.inputs.carbon import gco2e, with_run_carbon
 from greenprompt.records import (
@@ -42,6 +43,7 @@ class Analysed:
     scorer: str
     scores: tuple[float, ...]
     analysis: Analysis
+    warnings: tuple[str, ...] = ()  # scores that say nothing (analysis.score_checks)
 
 
 def score_and_analyze(
@@ -75,7 +77,9 @@ def score_and_analyze(
     )
     if derived:
         analysis = replace(analysis, variants=with_cascade_info(analysis.variants, derived, cascade, options.min_quality))
-    return Analysed(generations, spec, scores, analysis)
+    judged = [(g, s) for g, s in points if g.target is not None]
+    warnings = score_warnings(spec, (g.target for g, _ in judged), [s for g, s in judged if not g.error])
+    return Analysed(generations, spec, scores, analysis, warnings)
 
 
 def _bases(header: RunHeader) -> list[str]:
@@ -157,6 +161,7 @@ def build_result(
         strategy=options.strategy,
         race_confidence=options.race_confidence,
         race_margin=options.race_margin,
+        warnings=analysed.warnings,
     )
 
 

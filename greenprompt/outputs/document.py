@@ -230,6 +230,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "min_quality": result.min_quality,
         "recommended": result.recommended,
         "chosen": result.chosen.to_dict(),  # the variant the gate tests by default, and why
+        "warnings": list(result.warnings),
         "baseline": result.baseline,
         "repeats": result.repeats,
         "strategy": result.strategy,

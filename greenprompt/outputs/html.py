@@ -125,6 +125,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 4px 8px; text-align: right; ver
 th:nth-child(2), td:nth-child(2), td.text { text-align: left; }
 tr.frontier { background: #eef8ee; font-weight: 600; }
 .meta { color: #555; font-size: 13px; }
+.warning { color: #8a5300; background: #fff4e0; padding: 4px 8px; }
 """
 
 
@@ -145,6 +146,7 @@ def write_html(result: RunResult, path: str | Path) -> Path:
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>greenprompt report "
         f"{html.escape(result.run_id)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>"
+        f"{''.join(f'<p class=warning>{html.escape(w)}</p>' for w in notices.warning_lines(result))}"
         f"<p id='chosen'>{html.escape(notices.chosen_line(result))}</p>{chart}"
         f"<h2>Ranking</h2>{_table(doc)}<h2>Outputs</h2>{_items(result)}</body></html>"
     )

@@ -17,3 +17,8 @@ def chosen_line(result: RunResult) -> str:
         return f"Enough is enough: the {c.reason} is {c.variant}, the chosen variant ({USED_BY})."
     hint = "; --min-quality Q chooses the greenest variant reaching Q" if result.min_quality is None else ""
     return f"Chosen: {c.variant}, the {c.reason} ({USED_BY}{hint})."
+
+
+def warning_lines(result: RunResult) -> list[str]:
+    """The run's warnings (records.RunResult.warnings), one line each."""
+    return [f"Warning: {w}." for w in result.warnings]

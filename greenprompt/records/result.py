@@ -208,6 +208,7 @@ class RunResult:
     race_confidence: float = 0.95
     race_margin: float = 0.0
     other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
+    warnings: tuple[str, ...] = ()  # what makes the scores say nothing (a label set no target is in, all zeros)
     # set by the API after the run (greenprompt.api.compare), never stored
     gate: GateOutcome | None = None
     written: tuple[str, ...] = ()  # files the export wrote
