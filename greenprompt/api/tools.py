@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from greenprompt.api.runs import load_document
 from greenprompt.outputs.files import write_text
 from greenprompt.records.config import EstimateConfig, resolve_config
 from greenprompt.records.errors import GreenPromptError
@@ -15,12 +16,15 @@ STARTER_FILES = ("greenprompt.yaml", "prompts.yaml", "reviews.csv")
 
 def estimate(prompts: str | Path, **options: Any):
     """Predict each variant's J and gCO2e per query from token counts, without generating.
-    `options` are those of `greenprompt estimate` (calibration is its `--from`); the
+    `options` are those of `greenprompt estimate` (calibration is its `--from`: a results
+    file or a stored run in `store`); the
     GREENPROMPT_* environment fills what is not given."""
     from greenprompt.engine.estimate import estimate as run_estimate
 
     given = {k: str(v) if isinstance(v, Path) else v for k, v in {"prompts": prompts, **options}.items()}
-    return run_estimate(resolve_config(EstimateConfig, given, {}, os.environ))
+    config = resolve_config(EstimateConfig, given, {}, os.environ)
+    # the one resolver of run references (a results file, or a stored run's id, prefix or 'last'), as check's
+    return run_estimate(config, load_document(config.calibration, config.store))
 
 
 def init(directory: str | Path = ".", force: bool = False) -> list[Path]:

@@ -10,13 +10,11 @@ model fitted over a stored run (`energy_model` in `compare --json`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from statistics import fmean
 
 from greenprompt.analysis.energy_fit import predict_j
 from greenprompt.inputs.carbon import gco2e
 from greenprompt.inputs.resolve import resolve_inputs
-from greenprompt.inputs.results_file import read_results_file
 from greenprompt.inputs.tokens import count_cl100k
 from greenprompt.records import CarbonIntensity, EnergyFit, ModelInfo
 from greenprompt.records.config import EstimateConfig
@@ -62,10 +60,10 @@ class Estimate:
     notes: tuple[str, ...]
 
 
-def load_calibration(path: str | Path) -> Calibration:
-    """Read the energy model and per-variant completion lengths from a `compare --json` file."""
-    p = Path(path)
-    doc = read_results_file(p)
+def calibration_from(doc: dict, source: str) -> Calibration:
+    """The energy model and per-variant completion lengths of a run's `compare --json`
+    document (`source`: where it came from, a file or a stored run, for the messages)."""
+    p = source
     model = doc.get("energy_model")
     keys = ("j_per_prompt_token", "j_per_completion_token", "j_per_call", "r2")
     if not isinstance(model, dict) or any(not isinstance(model.get(k), (int, float)) for k in keys):
@@ -77,14 +75,15 @@ def load_calibration(path: str | Path) -> Calibration:
     return Calibration(fit, lengths, sha, f"{p} (run {doc.get('run_id', '?')})")
 
 
-def estimate(options: EstimateOptions) -> Estimate:
-    """Predict J and gCO2e per query for every variant without generating anything."""
+def estimate(options: EstimateOptions, document: dict) -> Estimate:
+    """Predict J and gCO2e per query for every variant without generating anything, with the
+    energy model of `document` (the run `options.calibration` names, as `compare --json`)."""
     from greenprompt.engine.backends import check_mode
     from greenprompt.engine.backends.llama_cpp import LlamaCppBackend
     from greenprompt.engine.plan import plan
 
     options.validate()
-    calibration = load_calibration(options.calibration)
+    calibration = calibration_from(document, str(options.calibration))
     inputs = resolve_inputs(options, require_target=False)
     prompt_set, dataset, mode, intensity, model = (
         inputs.prompt_set, inputs.dataset, inputs.mode, inputs.intensity, inputs.model

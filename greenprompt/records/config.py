@@ -137,11 +137,18 @@ class EstimateConfig(InputConfig):
 
     calibration: str | None = option(
         None,
-        "A `compare --json` result: its fitted energy model and completion lengths.",
+        "A run: a stored run (id, unique prefix or 'last') or a `compare --json` file; its fitted energy model "
+        "and completion lengths are used.",
         flag="--from",
         path=True,
         key=None,
-        check=(lambda v: v is not None, "estimate needs an energy model: pass --from RESULTS.json written by `compare --json`"),
+        check=(
+            lambda v: v is not None,
+            "estimate needs an energy model: pass --from RUN (a stored run, e.g. last) or RESULTS.json written by `compare --json`",
+        ),
+    )
+    store: str | None = option(
+        None, "Run store of --from RUN (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True, key=None
     )
     completion_tokens: float | None = option(
         None,
