@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from greenprompt.cli.common import JsonOption, QuietOption, done, print_json, stdout
+from greenprompt.cli.common import JsonOption, QuietOption, done, print_json, stderr, stdout
 from greenprompt.cli.options import given_on_command_line, with_config_options
 from greenprompt.records.config import EstimateConfig
 
@@ -47,7 +47,12 @@ def init(
 
 def models(
     models_dir: Annotated[
-        Optional[Path], typer.Option("--models-dir", help="Also list the GGUF files in this directory (searched recursively).")
+        Optional[Path],
+        typer.Option(
+            "--models-dir",
+            help="Also list the .gguf files in this directory (searched recursively); one that is not GGUF "
+            "(no GGUF magic bytes) is not listed but named as skipped, with the reason.",
+        ),
     ] = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
@@ -57,12 +62,16 @@ def models(
 
     from greenprompt.api.tools import models as list_models
 
-    rows = list_models(models_dir)
+    listed = list_models(models_dir)
+    rows = [r for r in listed if r["kind"] != "skipped"]
+    skipped = [{"path": r["path"], "reason": r["reason"]} for r in listed if r["kind"] == "skipped"]
     if as_json:
-        print_json({"models": rows})
+        print_json({"models": rows, "skipped": skipped})
         return
     if quiet:
         return
+    for skip in skipped:
+        stderr.print(f"skipped {skip['path']}: {skip['reason']}", highlight=False, markup=False, soft_wrap=True)
     table = Table(box=None, pad_edge=False)
     for header in ("name", "installed", "params", "quantization", "architecture", "mode / template", "file or how to install"):
         table.add_column(header, overflow="fold")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from greenprompt.inputs.disk_cache import user_cache_dir
-from greenprompt.inputs.gguf import default_model_path, describe_gguf, parameter_label, sha256_of
+from greenprompt.inputs.gguf import default_model_path, describe_gguf, is_gguf, parameter_label, sha256_of
 from greenprompt.records import CHAT, COMPLETION
 from greenprompt.records.errors import GreenPromptError
 
@@ -105,9 +105,13 @@ def alias_for(path: str | Path) -> str | None:
     return next((a.name for a in ALIASES.values() if (f := _alias_file(a)) is not None and f.resolve() == p), None)
 
 
+NOT_GGUF = "not a GGUF file (it does not start with the GGUF magic bytes)"
+
+
 def list_models(models_dir: Path | None = None) -> list[dict]:
     """The aliases (installed or not, and how to install them) and the GGUF files in
-    `models_dir`, each with what its GGUF header says it is."""
+    `models_dir`, each with what its GGUF header says it is; a `*.gguf` file that is not
+    GGUF (a failed download, a renamed file) is a row of kind "skipped" with the reason."""
     def describe(path: Path) -> dict:
         facts = describe_gguf(path)
         return {
@@ -132,5 +136,8 @@ def list_models(models_dir: Path | None = None) -> list[dict]:
         if not models_dir.is_dir():
             raise GreenPromptError(f"{models_dir}: not a directory; pass --models-dir DIR holding .gguf files")
         for path in sorted(models_dir.rglob("*.gguf")):
+            if not is_gguf(path):
+                rows.append({"name": path.stem, "kind": "skipped", "installed": False, "path": str(path), "reason": NOT_GGUF})
+                continue
             rows.append({"name": path.stem, "kind": "file", "installed": True, "path": str(path), **describe(path)})
     return rows

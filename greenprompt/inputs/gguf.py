@@ -36,6 +36,15 @@ def default_model_path() -> Path:
     )
 
 
+def is_gguf(path: Path) -> bool:
+    """Whether `path` is a readable file that starts with the GGUF magic bytes."""
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == GGUF_MAGIC
+    except OSError:
+        return False
+
+
 def check_gguf(path: Path) -> None:
     """Fail with a clear message unless `path` is a readable GGUF file."""
     if not path.exists():
