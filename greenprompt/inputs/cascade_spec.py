@@ -54,3 +54,22 @@ def cascade_from_data(data: Any, where: str) -> CascadeSpec:
         raise GreenPromptError(f"{where}: cascade 'threshold' must be a number, got {threshold!r}")
     return make_cascade(f"{data['small']},{data['large']}", data.get("escalate_when"), threshold,
                         bool(data.get("calibrate", False)), data.get("verifier"), f"{where}: cascade")
+
+
+def cascade_options(value: Any, where: str) -> dict[str, Any]:
+    """`cascade:` at the top of an experiment file, as the config fields it sets: the
+    command line's `SMALL,LARGE`, a list `[SMALL, LARGE]`, or a prompt set's mapping
+    {small, large, escalate_when, threshold, calibrate} (a verifier template belongs to the
+    prompt set's own `cascade:`, beside its variants)."""
+    if isinstance(value, str):
+        return {"cascade": value}
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(m, str) and m for m in value):
+        return {"cascade": ",".join(value)}
+    if not isinstance(value, dict):
+        raise GreenPromptError(
+            f"{where}: 'cascade' must be SMALL,LARGE, a list [SMALL, LARGE] or a mapping with small, large and escalate_when"
+        )
+    if "verifier" in value:
+        raise GreenPromptError(f"{where}: a cascade's 'verifier' goes in the prompt set's cascade: (its file, or prompts: inline)")
+    spec = cascade_from_data(value, where)  # the prompt set's checks and messages
+    return {"cascade": f"{spec.small},{spec.large}", **{k: value[k] for k in ("escalate_when", "threshold", "calibrate") if k in value}}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from greenprompt.inputs.aliases import ALIASES
+from greenprompt.inputs.cascade_spec import cascade_options
 from greenprompt.inputs.model_specs import specs_from_data
 from greenprompt.inputs.yaml_files import check_keys, read_yaml
 from greenprompt.records.config import OUTPUTS, THRESHOLDS, Config, meta
@@ -80,6 +81,14 @@ def _value(f: dataclasses.Field, value: Any, p: Path) -> Any:
     return value
 
 
+def _cascade(values: dict[str, Any], options: dict[str, Any], given: dict[str, Any], p: Path) -> None:
+    """`cascade:` as a mapping sets the rule's options too: each may be given once."""
+    twice = [k for k in options if k != "cascade" and k in given]
+    if twice:
+        raise GreenPromptError(f"{p}: {', '.join(twice)} given both at the top and under cascade:; keep one")
+    values.update(options)
+
+
 def load_experiment(path: str | Path) -> Experiment:
     """Read and check an experiment file; relative paths are relative to the file."""
     p = Path(path)
@@ -96,6 +105,9 @@ def load_experiment(path: str | Path) -> Experiment:
             f = keys[key]
             if section == OUTPUTS and not value:
                 continue  # an empty output entry writes nothing, as before
+            if f.name == "cascade" and value is not None:
+                _cascade(values, cascade_options(value, str(p)), given, p)
+                continue
             values[f.name] = _value(f, value, p)
     if "prompts" not in values and inline is None:
         raise GreenPromptError(f"{p}: no 'prompts' (a prompt-set path, or the set itself with its 'variants')")
