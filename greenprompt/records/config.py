@@ -185,7 +185,9 @@ class Config(InputConfig):
         choices=ENERGY_MODELS,
         check=(lambda v: v in ENERGY_MODELS, f"--energy-model must be one of {', '.join(ENERGY_MODELS)}, got {{value!r}}"),
     )
-    min_quality: float | None = option(None, "Name the greenest variant with at least this quality.")
+    min_quality: float | None = option(
+        None, "Choose the greenest variant with at least this quality (the gate checks the chosen one; without it, the knee)."
+    )
     repeats: int = option(
         1,
         "Run every (variant, item) this many times; the energy spread is measurement noise.",
