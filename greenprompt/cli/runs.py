@@ -54,7 +54,7 @@ def runs_show(
     store: StoreOption = None,
     scorer: Annotated[Optional[str], typer.Option(help="Re-score with another scorer (no model needed).")] = None,
     min_quality: Annotated[
-        Optional[float], typer.Option("--min-quality", help="Name the greenest variant with at least this quality.")
+        Optional[float], typer.Option("--min-quality", help="Choose the greenest variant with at least this quality (else the knee).")
     ] = None,
     baseline: Annotated[Optional[str], typer.Option(help="Variant the others are compared with.")] = None,
     ci_level: Annotated[Optional[float], typer.Option("--ci-level", help="Confidence level of the intervals.")] = None,
