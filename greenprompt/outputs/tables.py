@@ -131,3 +131,42 @@ def serving_tables(result: RunResult, console: Console) -> list[Table]:
     layout = Layout("Energy per query by serving profile (★ on that profile's frontier, ▼ greenest)",
                     continued="Serving profiles, continued")
     return fitted(console, layout, columns)
+
+
+def comparison_tables(result: RunResult, console: Console) -> list[Table]:
+    """Each variant against the baseline, paired on the same items (the baseline named once,
+    in the title: as one line per variant they wrapped mid-interval at 80 columns)."""
+    vs = [v for v in result.variants if v.stats and v.stats.vs_baseline]
+    if not vs:
+        return []
+    cs = [v.stats.vs_baseline for v in vs]
+
+    def ns(significant: bool) -> str:
+        return "" if significant else " n.s."
+
+    carbon = [c.delta_gco2e_pct is not None and c.delta_gco2e_pct_ci for c in cs]
+    columns = [*_keys(result, vs),
+               Column("Δquality", tuple(f"{c.delta_quality:+.3f}{ns(c.significant_quality)}" for c in cs)),
+               Column("Δquality CI", tuple(f"[{c.delta_quality_ci[0]:+.3f}, {c.delta_quality_ci[1]:+.3f}]" for c in cs),
+                      move=2),
+               Column("ΔCO2e", tuple(f"{c.delta_gco2e_pct:+.1f}%{ns(c.significant_gco2e)}" if ok else "n/a"
+                                     for c, ok in zip(cs, carbon))),
+               Column("ΔCO2e CI", tuple(f"[{c.delta_gco2e_pct_ci[0]:+.1f}, {c.delta_gco2e_pct_ci[1]:+.1f}]%" if ok
+                                         else "" for c, ok in zip(cs, carbon)), move=1)]
+    title = (f"Against the baseline {cs[0].baseline} ({result.ci_level * 100:g}% paired bootstrap intervals, "
+             f"{result.n_bootstrap} resamples; n.s. = not significant)")
+    return fitted(console, Layout(title, continued="Against the baseline, continued"), columns)
+
+
+def estimate_tables(est, console: Console) -> list[Table]:
+    """`estimate`'s predicted figures per variant (an Estimate record), fitted the same way."""
+    vs = est.variants
+    columns = [Column("variant", tuple(Text(v.name) for v in vs), "left", key=True, wrap=True),
+               Column("tok in", tuple(f"{v.prompt_tokens:.1f}" for v in vs), move=2),
+               Column("tok out", tuple(f"{v.completion_tokens:.1f}" for v in vs), move=3),
+               Column("tok out from", tuple("stored run" if v.completion_source == "run" else "your guess" for v in vs),
+                      "left", move=1),
+               Column("energy", tuple(units.energy(v.energy_j) for v in vs), move=4),
+               Column("CO2e", tuple(units.carbon(v.gco2e) for v in vs))]
+    return fitted(console, Layout("Estimated per query (predicted, not measured)", continued="Estimated, continued"),
+                  columns)

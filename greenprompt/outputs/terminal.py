@@ -10,8 +10,14 @@ from greenprompt.inputs.gguf import parameter_label
 from greenprompt.outputs import document, energy_lines, notices, reuse, units
 from greenprompt.outputs.chart import frontier_chart
 from greenprompt.outputs.document import energy_method
-from greenprompt.outputs.fit import table
-from greenprompt.outputs.tables import cascade_tables, projection_tables, results_tables, serving_tables
+from greenprompt.outputs.tables import (
+    cascade_tables,
+    comparison_tables,
+    estimate_tables,
+    projection_tables,
+    results_tables,
+    serving_tables,
+)
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
 
@@ -20,23 +26,6 @@ def dropped_lines(variants, confidence: float) -> list[str]:
     return [f"{v.name}: dropped after {v.dropped_at} items, dominated with {confidence * 100:g}% confidence by "
             f"{v.dropped_by or 'another variant'}; not ranked on the frontier (figures over those items)"
             for v in variants if v.dropped_at is not None]
-
-
-def comparison_lines(result: RunResult) -> list[str]:
-    """One line per variant against the baseline, paired on the same items."""
-    lines = []
-    for v in result.variants:
-        c = v.stats.vs_baseline if v.stats else None
-        if c is None:
-            continue
-        dq, dq_ci = c.delta_quality, c.delta_quality_ci
-        carbon = "ΔCO2e n/a"
-        if c.delta_gco2e_pct is not None and c.delta_gco2e_pct_ci:
-            lo, hi = c.delta_gco2e_pct_ci
-            carbon = f"ΔCO2e {c.delta_gco2e_pct:+.1f}% [{lo:+.1f}, {hi:+.1f}]{'' if c.significant_gco2e else ' n.s.'}"
-        quality = f"Δquality {dq:+.3f} [{dq_ci[0]:+.3f}, {dq_ci[1]:+.3f}]{'' if c.significant_quality else ' n.s.'}"
-        lines.append(f"  {v.name} vs {c.baseline}: {quality}; {carbon}")
-    return lines
 
 
 def footprint_lines(result: RunResult) -> list[str]:
@@ -139,11 +128,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
     console.print(Text(frontier_chart(result, width=min(console.width, 100))), no_wrap=True, overflow="crop")
     for line in dropped_lines(result.variants, result.race_confidence):
         console.print(Text(line))
-    comparisons = comparison_lines(result)
-    if comparisons:
-        console.print(f"Against the baseline ({result.ci_level * 100:g}% paired bootstrap intervals, {result.n_bootstrap} resamples):")
-        for line in comparisons:
-            console.print(Text(line))
+    _print_tables(comparison_tables(result, console), console)
     _print_tables(projection_tables(result, console), console)
     console.print(Text(energy_model_line(result), style="dim"))
     for line in footprint_lines(result):
@@ -216,14 +201,6 @@ def print_estimate(est, console: Console) -> None:
         style="dim",
     ))
     console.print(Text(f"Carbon: {est.carbon.g_per_kwh:g} gCO2e/kWh ({est.carbon.source}), PUE {est.carbon.pue:g}", style="dim"))
-    table_ = table("Estimated per query (predicted, not measured)")
-    for header, justify in (("variant", "left"), ("tok in", "right"), ("tok out", "right"), ("tok out from", "left"),
-                            ("energy", "right"), ("CO2e", "right")):
-        table_.add_column(header, justify=justify)
-    for v in est.variants:
-        table_.add_row(Text(v.name), f"{v.prompt_tokens:.1f}", f"{v.completion_tokens:.1f}",
-                      "stored run" if v.completion_source == "run" else "your guess",
-                      units.energy(v.energy_j), units.carbon(v.gco2e))
-    console.print(table_)
+    _print_tables(estimate_tables(est, console), console)
     for note in est.notes:
         console.print(Text(f"Note: {note}.", style="dim"))
