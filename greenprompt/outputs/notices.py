@@ -15,8 +15,9 @@ def chosen_line(result: RunResult) -> str:
         return f"No variant chosen: {c.reason}."
     if c.rule == "greenest_meeting_min_quality":
         return f"Enough is enough: the {c.reason} is {c.variant}, the chosen variant ({USED_BY})."
-    hint = "; --min-quality Q chooses the greenest variant reaching Q" if result.min_quality is None else ""
-    return f"Chosen: {c.variant}, the {c.reason} ({USED_BY}{hint})."
+    if result.min_quality is None:
+        return f"Chosen: {c.variant}, the {c.reason} ({USED_BY}; --min-quality Q chooses the greenest variant reaching Q)."
+    return f"Enough is enough: no variant reaches quality ≥ {result.min_quality:g}. Chosen: {c.variant}, the {c.reason} ({USED_BY})."
 
 
 def warning_lines(result: RunResult) -> list[str]:

@@ -48,3 +48,17 @@ def test_a_document_from_before_chosen_gets_the_same_choice():
     old = _doc(chosen_key=False)
     assert chosen(old) == Choice("one-word", "knee", KNEE) == chosen(_doc())
     assert [c.variant for c in run_checks(old, Thresholds(min_quality=0.5))] == ["one-word"]
+
+
+def test_the_report_line_names_the_variant_and_the_rule():
+    from types import SimpleNamespace
+
+    from greenprompt.outputs.notices import chosen_line
+
+    def line(recommended, knee, min_quality):
+        return chosen_line(SimpleNamespace(chosen=Choice.of(recommended, knee, min_quality), min_quality=min_quality))
+
+    assert line("terse", "one-word", 0.3).startswith("Enough is enough: the greenest variant with quality ≥ 0.3 is terse, the chosen")
+    assert line(None, "one-word", None).startswith(f"Chosen: one-word, the {KNEE} (the gate checks it")
+    assert line(None, "one-word", 0.9).startswith("Enough is enough: no variant reaches quality ≥ 0.9. Chosen: one-word, the knee")
+    assert line(None, None, None).startswith("No variant chosen: no knee")
