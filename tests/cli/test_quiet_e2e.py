@@ -3,7 +3,12 @@
 model on 2 items; a child's stderr is a pipe, so no progress bar either way."""
 
 import json
+import os
+import pty
 import shutil
+import subprocess
+import sys
+import threading
 
 import pytest
 
@@ -79,3 +84,37 @@ def test_the_quiet_variable_is_quiet_everywhere_and_a_bad_value_names_it(stored)
     for variable in ("GREENPROMPT_QUIET", "GREENPROMPT_AS_JSON"):
         out, err = run("runs", "list", "--store", store, env={variable: "abc"}, code=2)
         assert err.strip() == f"error: {variable}=abc: not true or false (1/0, yes/no, on/off)"
+
+
+def _stderr_on_a_terminal(*args):
+    """Run the real command with stderr on a pseudo-terminal; what it wrote there."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "greenprompt", *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=slave, env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+    os.close(slave)
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    proc.communicate(timeout=300)
+    reader.join(timeout=10)
+    os.close(master)
+    assert proc.returncode == 0
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_the_progress_bar_shows_on_a_terminal_unless_quiet(stored):
+    store, _, _, _ = stored
+    shown = _stderr_on_a_terminal("compare", EXAMPLE, "--limit", 2, "--store", store, "--no-cache", "--json")
+    assert "generating" in shown and "ETA" in shown
+    assert _stderr_on_a_terminal("compare", EXAMPLE, "--limit", 2, "--store", store, "--no-cache", "--json", "-q") == ""
