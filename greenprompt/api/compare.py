@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from greenprompt.api.engine import run_comparison
 from greenprompt.api.gate import apply_gate
+from greenprompt.api.resume import resume_requested, resumed_config
 from greenprompt.outputs.files import write_text
 from greenprompt.records import GateOutcome, PromptSet, RunResult
 from greenprompt.records.config import Config, check_names, resolve_config
@@ -46,7 +47,12 @@ def configure(
 
         prompt_set = prompt_set_from_data(exp.inline_prompts, exp.path)
         from_file["prompts"] = str(exp.path)
-    config = resolve_config(Config, given, from_file, os.environ if environ is None else environ)
+    environ = os.environ if environ is None else environ
+    resume = resume_requested(given, environ)
+    if resume:  # the stored run's options, a conflicting one refused (api.resume)
+        config, stored_set = resumed_config(resume, given, from_file, environ)
+        return config, prompt_set or stored_set
+    config = resolve_config(Config, given, from_file, environ)
     return config, prompt_set
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -41,16 +42,20 @@ def compare(
     **options,
 ) -> None:
     """Run every prompt variant over the dataset, metered, and rank them on quality vs carbon."""
-    from greenprompt.api.compare import compare as run_compare
+    from greenprompt.api.compare import configure, run_configured
     from greenprompt.outputs.terminal import ProgressDisplay
 
     given = given_on_command_line(ctx, options)
     with sigterm_as_interrupt(), ProgressDisplay(stderr, enabled=stderr.is_terminal and not quiet) as progress:
-        result = run_compare(experiment=config, progress=progress, **given)
+        checked, prompt_set = configure(experiment=config, given=given)
+        result = run_configured(checked, prompt_set, progress)
     present(result, as_json, quiet)
     stopped = next((r for r in result.profiles if r.interrupted), None)
     if stopped is not None:
-        stderr.print(f"interrupted: resume with `greenprompt compare ... --serving {stopped.serving} --resume {stopped.run_id}`")
+        # the run's header keeps every option: its id and its store are all a resume needs
+        store = f" --store {shlex.quote(checked.store)}" if checked.store else ""
+        stderr.print(f"interrupted: resume with `greenprompt compare --resume {stopped.run_id}{store}`",
+                     markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INTERRUPTED)
     if result.gate is not None:
         print_checks(result.gate.checks, quiet, to_stderr=True, checked=result.gate.checked)

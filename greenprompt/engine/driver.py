@@ -117,7 +117,7 @@ def run_profile(
     plans = plan_run(inputs.prompt_set, inputs.dataset, inputs.models, config, serving)
     n_jobs = sum(p.n_jobs for p in plans)
     if config.resume:
-        header, segments, prior = _resume(store, config.resume)
+        header, segments, prior = _resume(store, config.resume, n_jobs)
     else:
         header, segments, prior = new_header(config, prepared, serving, plans, executor), (), {}
         store.create_run(header, n_jobs)
@@ -140,10 +140,24 @@ def run_profile(
     return result
 
 
-def _resume(store: RunStore, run: str):
+def _resume(store: RunStore, run: str, n_jobs: int):
+    """The stored run to continue, reopened; refused when it is finished (a finished run is
+    never changed), still running, or planned with other jobs than this configuration's
+    (then its generations would not be its jobs: `runs list` once showed 16/12 done)."""
     stored = store.load_run(run)
-    if stored.row.status == RUNNING:
-        raise GreenPromptError(f"run {stored.row.id} is still running in another process; wait for it or stop it first")
+    row = stored.row
+    if row.status == RUNNING:
+        raise GreenPromptError(f"run {row.id} is still running in another process; wait for it or stop it first")
+    if row.status == FINISHED:
+        raise GreenPromptError(
+            f"--resume {row.id}: the run is finished ({row.n_done}/{row.n_jobs} generations), nothing to resume; "
+            f"`greenprompt runs show {row.id}` shows it"
+        )
+    if row.n_jobs is not None and row.n_jobs != n_jobs:
+        raise GreenPromptError(
+            f"--resume {row.id}: this configuration plans {n_jobs} jobs, the stored run {row.n_jobs}; "
+            "resume with the run's own options (`greenprompt compare --resume RUN` takes them from the store)"
+        )
     store.reopen_run(stored.header.run_id)
     return stored.header, stored.segments, {seq: (key, gen) for seq, key, gen in stored.generations}
 

@@ -214,7 +214,7 @@ class Config(InputConfig):
     store: str | None = option(
         None, "Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True
     )
-    resume: str | None = option(None, "Continue the stored run RUN (id, unique prefix, or 'last') where it stopped.", key=None)
+    resume: str | None = option(None, "Continue the stored, unfinished run RUN (id, unique prefix, or 'last') with its stored options.", key=None)
     no_cache: bool = option(False, "Generate everything afresh instead of reusing stored generations.")
     strategy: str = option(
         EXHAUSTIVE,

@@ -138,8 +138,8 @@ def test_resume_refuses_different_inputs(tmp_path):
     store = tmp_path / "runs.db"
     run = json.loads(invoke("compare", EXAMPLE, "--limit", 1, "--store", store, "--json", "--bootstrap", 0).stdout)
     other = invoke("compare", EXAMPLE, "--limit", 1, "--store", store, "--resume", run["run_id"], "--seed", 5, code=2)
-    # A finished run has all its jobs; a different seed makes different requests.
-    assert "differs from the stored run" in other.stderr
+    # A resumed run takes its stored options: a different one given is refused, naming it.
+    assert "--seed 5" in other.stderr and "--seed 0" in other.stderr
 
 
 def test_two_processes_write_to_one_store(tmp_path):
