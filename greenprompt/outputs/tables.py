@@ -30,22 +30,28 @@ def marks(v: VariantSummary, result: RunResult) -> str:
                                          ("?", v.uncertain), ("✂", v.dropped_at is not None)) if on)
 
 
-def _keys(result: RunResult, variants, header: str = "variant", prefixes=None) -> list[Column]:
-    """The id (as in the chart) and the whole name: in every table, the name may wrap."""
-    ids = dict(zip((v.name for v in result.variants), point_ids(len(result.variants))))
+def variant_ids(result: RunResult) -> dict[str, str]:
+    """Each variant's id, by its place in the result's ranking (the chart labels its points so)."""
+    return dict(zip((v.name for v in result.variants), point_ids(len(result.variants))))
+
+
+def _keys(result: RunResult, variants, header: str = "variant", prefixes=None, ids=None) -> list[Column]:
+    """The id (as in the chart) and the whole name: in every table, the name may wrap. Another
+    serving profile's tables pass the first profile's `ids`, so a letter means one variant."""
+    ids = ids or variant_ids(result)
     prefixes = prefixes or [""] * len(variants)
     return [Column("id", tuple(ids.get(v.name, "") for v in variants), "left", key=True),
             Column(header, tuple(Text(p + v.name) for p, v in zip(prefixes, variants)), "left", key=True, wrap=True)]
 
 
-def results_tables(result: RunResult, console: Console) -> list[Table]:
+def results_tables(result: RunResult, console: Console, ids: dict[str, str] | None = None) -> list[Table]:
     """Ranked variants with their intervals; the error column appears only when needed. On a
     narrow terminal, tokens, p(front), latency, energy, errors and the interval move below,
     in that order."""
     vs = result.variants
     columns = [Column("rank", tuple(str(v.pareto_rank) for v in vs)),
                Column("", tuple(marks(v, result) for v in vs), "left"),
-               *_keys(result, vs),
+               *_keys(result, vs, ids=ids),
                Column("quality", tuple(f"{v.quality:.3f}" for v in vs))]
     if any(v.stats for v in vs):
         cis = [v.stats.quality_ci if v.stats else None for v in vs]

@@ -7,7 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document, energy_lines, notices, reuse, units
+from greenprompt.outputs import budget, document, energy_lines, notices, reuse, units
 from greenprompt.outputs.chart import frontier_chart
 from greenprompt.outputs.document import energy_method
 from greenprompt.outputs.tables import (
@@ -17,6 +17,7 @@ from greenprompt.outputs.tables import (
     projection_tables,
     results_tables,
     serving_tables,
+    variant_ids,
 )
 from greenprompt.records import PREFIX_CACHE, STANDALONE, Generation, RunResult
 
@@ -80,7 +81,7 @@ def print_report(result: RunResult, console: Console) -> None:
         for other in result.other_servings:
             console.rule(f"serving profile: {other.serving}")
             console.print(Text(serving_line(other), style="dim"))
-            _print_tables(results_tables(other, console), console)
+            _print_tables(results_tables(other, console, variant_ids(result)), console)
             for line in footprint_lines(other):
                 console.print(Text(line))
             _run_line(other, console)
@@ -121,7 +122,8 @@ def _print_profile(result: RunResult, console: Console) -> None:
     ]
     for line in header:
         console.print(Text(line, style="dim"))
-    for line in [*energy_lines.contention_lines(result), *notices.warning_lines(result)]:
+    stopped = budget.budget_line(result)  # --budget ended the run: what each variant ran
+    for line in [*energy_lines.contention_lines(result), *notices.warning_lines(result), *([stopped] if stopped else [])]:
         console.print(Text(line, style="yellow"))
     _print_tables(results_tables(result, console), console)
     _print_tables(cascade_tables(result, console), console)
