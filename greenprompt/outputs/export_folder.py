@@ -86,11 +86,15 @@ def prepare_export_dir(directory: str | Path) -> Path:
     """Before any energy is spent: the folder can take an export (new, empty or a previous
     export) and the folder it is in is writable (the new export is written beside it)."""
     out = Path(directory)
+    cwd = Path.cwd().resolve()
+    if out.exists() and any(out.resolve() == here for here in (cwd, *cwd.parents)):
+        # replacing it would leave this process, and later relative paths, in a deleted folder
+        raise GreenPromptError(f"{out}: is the current folder or holds it; choose another folder for the export")
     check_replaceable(out)
-    parent = out.absolute().parent
+    parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        probe = parent / f".{out.absolute().name}.{uuid.uuid4().hex[:8]}.probe"
+        probe = parent / f".{out.resolve().name}.{uuid.uuid4().hex[:8]}.probe"
         probe.mkdir()
         probe.rmdir()
     except OSError as e:
@@ -103,7 +107,7 @@ def write_folder(directory: str | Path, write: Callable[[Path], list[Path]]) -> 
     folder in `directory`'s place (a previous export there is replaced as a whole).
     Returns the written paths as they are after the move."""
     out = prepare_export_dir(directory)
-    target = out.absolute()
+    target = out.resolve()
     staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
         staging.mkdir()  # honours the umask, as the folder a plain mkdir would make

@@ -132,3 +132,14 @@ def test_every_prompt_file_reads_back_as_its_variant(tmp_path):
     out = tmp_path / "out"
     export_run(result, out)
     assert sorted(v.name for v in load_prompt_set(out).variants) == sorted(names)
+
+
+def test_the_current_folder_is_never_replaced(tmp_path, runs, monkeypatch):
+    out = tmp_path / "out"
+    export_run(runs[0], out)
+    (out / "inner").mkdir()
+    for cwd, target in ((out, "."), (out / "inner", "..")):
+        monkeypatch.chdir(cwd)
+        with pytest.raises(GreenPromptError, match="is the current folder or holds it"):
+            export_run(runs[1], target)
+    assert len(_prompt_files(out)) == 4
