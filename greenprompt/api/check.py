@@ -25,8 +25,9 @@ def check(
     summary: str | Path | None = None,
     store: str | Path | None = None,
 ) -> GateOutcome:
-    """Every threshold check on the run (id, prefix, 'last' or a `compare --json` file);
-    `passed` is False when one fails (never raised)."""
+    """Every threshold check on the run (id, prefix, 'last' or a `compare --json` file),
+    on its chosen variant unless `variants` or `all_variants` say otherwise (`checked`
+    says which and why); `passed` is False when one fails (never raised)."""
     if all(t is None for t in (min_quality, max_gco2e, max_energy_j, against)):
         raise GreenPromptError("nothing to check: give --min-quality, --max-gco2e, --max-energy-j or --against")
     if max_regression < 0:
