@@ -1,7 +1,7 @@
 """Every `greenprompt` command in a fenced block of README.md and docs/*.md runs, with the real
 default model and GREENPROMPT_LIMIT=2 in the environment, and exits as the doc says.
 
-Rules (also in docs/architecture.md, "Docs"):
+Rules:
 - Shell blocks (bash, sh, console or no language): each line (backslash continuations
   joined) is split at `&&` and `;`; the parts that start with `greenprompt` or
   `.venv/bin/greenprompt` are run with bash, in order, so redirections and `|| true` work.
