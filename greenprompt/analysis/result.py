@@ -18,6 +18,7 @@ from greenprompt.analysis.scoring import get_scorer
 from greenprompt.inputs.carbon import gco2e, with_run_carbon
 from greenprompt.records import (
     AnalysisOptions,
+    BudgetStop,
     CarbonIntensity,
     Footprint,
     FootprintSegment,
@@ -120,10 +121,16 @@ def footprint(
 
 
 def build_result(
-    header: RunHeader, analysed: Analysed, segments: Sequence[FootprintSegment], options: AnalysisOptions, interrupted: bool
+    header: RunHeader,
+    analysed: Analysed,
+    segments: Sequence[FootprintSegment],
+    options: AnalysisOptions,
+    interrupted: bool,
+    planned: int | None = None,
 ) -> RunResult:
     """The run's result from its analysed generations (carrying this run's carbon) and the
-    footprint segments of the processes that worked on it, at the same intensity."""
+    footprint segments of the processes that worked on it, at the same intensity.
+    `planned`: the run's number of jobs, to tell when --budget stopped it."""
     carbon = header.carbon
     generations, analysis = analysed.generations, analysed.analysis
     foot = footprint(segments, generations, carbon)
@@ -162,6 +169,9 @@ def build_result(
         race_confidence=options.race_confidence,
         race_margin=options.race_margin,
         warnings=analysed.warnings,
+        budget_stop=None if interrupted or header.config is None else BudgetStop.of(
+            header.config.budget, len(generations), planned
+        ),
     )
 
 
@@ -170,4 +180,4 @@ def result_from_store(stored, scorer: str | None = None, **overrides: Any) -> Ru
     options = analysis_options(stored.header, **overrides)
     generations = [g for _, _, g in stored.generations]
     analysed = score_and_analyze(stored.header, generations, options, scorer)
-    return build_result(stored.header, analysed, stored.segments, options, not stored.finished)
+    return build_result(stored.header, analysed, stored.segments, options, not stored.finished, stored.row.n_jobs)

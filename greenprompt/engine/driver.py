@@ -134,7 +134,7 @@ def run_profile(
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (config.strategy == RACE or config.budget is not None or len(generations) == n_jobs)
     store.finish_run(header.run_id, FINISHED if complete else INTERRUPTED, segment)
-    result = build_result(header, analysed, [*segments, segment], options, not complete)
+    result = build_result(header, analysed, [*segments, segment], options, not complete, n_jobs)
     if complete:  # a quiet cpu-mode run of one model calibrates --energy-model tokens (engine.calibration)
         record_calibration(result, config, cpu_model_name())
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from greenprompt.outputs.budget import budget_document
 from greenprompt.records import RunResult, Span, VariantSummary
 from greenprompt.records.generation import contention_summary
 
@@ -200,6 +201,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "run_id": result.run_id,
         "started_at": result.started_at,
         "interrupted": result.interrupted,
+        "stopped_by": budget_document(result),  # null, or what --budget stopped: figures, items per variant
         "prompt_set": result.prompt_set.path,
         "model": {
             "path": result.model.path,

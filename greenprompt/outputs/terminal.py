@@ -7,7 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from greenprompt.inputs.gguf import parameter_label
-from greenprompt.outputs import document, energy_lines, notices, reuse, units
+from greenprompt.outputs import budget, document, energy_lines, notices, reuse, units
 from greenprompt.outputs.chart import frontier_chart
 from greenprompt.outputs.document import energy_method
 from greenprompt.outputs.tables import (
@@ -122,7 +122,8 @@ def _print_profile(result: RunResult, console: Console) -> None:
     ]
     for line in header:
         console.print(Text(line, style="dim"))
-    for line in [*energy_lines.contention_lines(result), *notices.warning_lines(result)]:
+    stopped = budget.budget_line(result)  # --budget ended the run: what each variant ran
+    for line in [*energy_lines.contention_lines(result), *notices.warning_lines(result), *([stopped] if stopped else [])]:
         console.print(Text(line, style="yellow"))
     _print_tables(results_tables(result, console), console)
     _print_tables(cascade_tables(result, console), console)

@@ -32,6 +32,7 @@ from greenprompt.records.inputs import (  # noqa: F401
 )
 from greenprompt.records.result import (  # noqa: F401
     UNCERTAIN_P_FRONTIER,
+    BudgetStop,
     CascadeInfo,
     Choice,
     Comparison,

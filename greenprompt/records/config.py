@@ -214,7 +214,9 @@ class Config(InputConfig):
     store: str | None = option(
         None, "Run store (SQLite) file (default: $GREENPROMPT_HOME/greenprompt.db, else the user data directory).", path=True
     )
-    resume: str | None = option(None, "Continue the stored, unfinished run RUN (id, unique prefix, or 'last') with its stored options.", key=None)
+    resume: str | None = option(
+        None, "Continue the stored, unfinished run RUN (id, unique prefix, or 'last') with its stored options.", key=None
+    )
     no_cache: bool = option(False, "Generate everything afresh instead of reusing stored generations.")
     strategy: str = option(
         EXHAUSTIVE,
@@ -234,7 +236,9 @@ class Config(InputConfig):
         check=(_between(0, 1, lo_inclusive=True), "--race-margin must be between 0 and 1 (a quality difference), got {value}"),
     )
     budget: int | None = option(
-        None, "Stop after this many generations.", check=(_at_least(1), "--budget must be at least 1 generation, got {value}")
+        None,
+        "Stop after this many generations (the report and --json's stopped_by then say so).",
+        check=(_at_least(1), "--budget must be at least 1 generation, got {value}"),
     )
     block: int | None = option(
         None,

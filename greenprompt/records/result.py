@@ -174,6 +174,24 @@ class GateOutcome:
 
 
 @dataclass(frozen=True)
+class BudgetStop:
+    """`--budget` ended the run before its plan: `generations` of its `planned` jobs ran,
+    so variants ran on fewer items than the dataset has, some on fewer than others."""
+
+    budget: int
+    generations: int
+    planned: int
+
+    @classmethod
+    def of(cls, budget: int | None, generations: int, planned: int | None) -> "BudgetStop | None":
+        """The stop, when the budget was reached before every planned job ran (an answer
+        and its verifier call may take the count one past the budget)."""
+        if budget is None or planned is None or generations < budget or generations >= planned:
+            return None
+        return cls(budget, generations, planned)
+
+
+@dataclass(frozen=True)
 class RunResult:
     """Everything a report or an export needs about a finished run."""
 
@@ -209,6 +227,7 @@ class RunResult:
     race_margin: float = 0.0
     other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
     warnings: tuple[str, ...] = ()  # what makes the scores say nothing (a label set no target is in, all zeros)
+    budget_stop: BudgetStop | None = None  # --budget ended the run before every planned job ran
     # set by the API after the run (greenprompt.api.compare), never stored
     gate: GateOutcome | None = None
     written: tuple[str, ...] = ()  # files the export wrote

@@ -116,6 +116,8 @@ def _as_v0(doc: dict, dropped: set[str]) -> dict:
         if v["name"] in dropped:
             del v["p_frontier"], v["pareto_rank"]
     chosen = _without_choice(doc)
+    # issue 13 item 6 (tests/cli/test_budget_e2e.py): `stopped_by`, null unless --budget ended the run
+    assert doc.pop("stopped_by", None) is None
     # issue 13 item 7 (tests/analysis/test_score_checks.py): none of these runs scores all zeros
     assert doc.pop("warnings", []) == []
     for profile in doc["serving_profiles"]:
