@@ -1,0 +1,79 @@
+"""Rewrites of the prompt's text: answer-format, fold-system, drop-block, compress.
+
+Each changes only static text (static_text.py finds the Jinja parts with jinja2's lexer)."""
+
+from __future__ import annotations
+
+import re
+
+from greenprompt.optimize import static_text
+from greenprompt.optimize.rewrite_base import Proposal, RewriteContext, rewrite
+from greenprompt.records import Variant
+
+# --- answer-format ------------------------------------------------------------------------
+
+_DIRECTIVES = {
+    "numeric": "Answer with the number only.",
+    "exact": "Answer with only the answer, no explanation.",
+    "regex": "Answer with only the answer, no explanation.",
+    "contains": "Give only the answer, no explanation.",
+    "f1": "Answer with a short phrase.",
+}
+# a sentence that already pins the answer's form ("Answer with one word.", "Reply only with ...")
+_SIMILAR = re.compile(r"(?i)\b(answer|respond|reply|output|return)\b[^.!?]*\b(only|word|short phrase|just|number)\b")
+
+
+def directive(context: RewriteContext) -> str | None:
+    """The answer directive for the context's scorer, or None for a scorer without one."""
+    if context.scorer_name == "choice":
+        words = context.label_words()
+        if not words:
+            return None
+        listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        return f"Answer with one word: {listed}."
+    return _DIRECTIVES.get(context.scorer_name)
+
+
+@rewrite("answer-format")
+def answer_format(variant: Variant, context: RewriteContext) -> list[Proposal]:
+    """An answer directive derived from the scorer, replacing a similar one or added to the prompt."""
+    text = directive(context)
+    if text is None:
+        return []
+    for where in ("template", "system"):
+        source = getattr(variant, where) or ""
+        for s, e in static_text.sentences(source):
+            sentence = source[s:e].rstrip()
+            if _SIMILAR.search(sentence):
+                if sentence == text:
+                    return []
+                new = source[:s] + text + source[s + len(sentence) :]
+                return [Proposal("fmt", {"directive": text, "replaced": sentence, "where": where}, **{where: new})]
+    return [Proposal("fmt", {"directive": text, "replaced": None, "where": "template"}, template=_insert(variant.template, text))]
+
+
+_CUE = re.compile(r"\n([^\n]{1,40}:)[ \t]*\n?$")
+
+
+def _insert(template: str, text: str) -> str:
+    """Before a final cue line such as 'Sentiment:' when it is static text, else at the end."""
+    m = _CUE.search(template)
+    if m and static_text.is_static(template, m.start(), len(template)):
+        return template[: m.start()] + "\n" + text + template[m.start() :]
+    body = template.rstrip()
+    return body + "\n" + text + template[len(body) :]
+
+
+# --- fold-system --------------------------------------------------------------------------
+
+
+@rewrite("fold-system")
+def fold_system(variant: Variant, context: RewriteContext) -> list[Proposal]:
+    """The system message merged into the user message (one candidate) or dropped (another)."""
+    if not variant.system:
+        return []
+    merged = variant.system.rstrip() + "\n\n" + variant.template
+    return [
+        Proposal("fold", {"action": "merge"}, template=merged, drop_system=True),
+        Proposal("nosys", {"action": "drop", "dropped": variant.system}, drop_system=True),
+    ]
