@@ -74,7 +74,8 @@ def is_static(source: str, start: int, end: int) -> bool:
 
 
 _BLOCK_GAP = re.compile(r"\n[ \t]*\n\s*")
-_SENTENCE = re.compile(r"[^\s.!?][^.!?\n]*[.!?]+(?=\s|$)")
+# a sentence may run over a line break, never over a blank line
+_SENTENCE = re.compile(r"[^\s.!?](?:[^.!?\n]|\n(?![ \t]*\n))*[.!?]+(?=\s|$)")
 
 
 def blocks(source: str) -> list[tuple[int, int]]:
@@ -94,12 +95,15 @@ def blocks(source: str) -> list[tuple[int, int]]:
 
 
 def sentences(source: str) -> list[tuple[int, int]]:
-    """Sentences (ending in . ! or ?) of the static text, as (start, end) with the spaces after them."""
+    """Sentences (ending in . ! or ?) of the static text, as (start, end) with the spaces after
+    them, and the line break after a sentence that is a whole line."""
     spans = []
     for s, e in static_spans(source):
         for m in _SENTENCE.finditer(source, s, e):
             end = m.end()
             while end < e and source[end] in " \t":
+                end += 1
+            if end < e and source[end] == "\n" and (m.start() == 0 or source[m.start() - 1] == "\n"):
                 end += 1
             spans.append((m.start(), end))
     return spans

@@ -77,3 +77,66 @@ def fold_system(variant: Variant, context: RewriteContext) -> list[Proposal]:
         Proposal("fold", {"action": "merge"}, template=merged, drop_system=True),
         Proposal("nosys", {"action": "drop", "dropped": variant.system}, drop_system=True),
     ]
+
+
+# --- drop-block ---------------------------------------------------------------------------
+
+# Leave-one-out over every unit would cost one candidate per sentence: a few-shot prompt has
+# dozens. The longest units are where the prompt tokens are, so only they are tried.
+MAX_DROPS = 6
+
+
+def _units(variant: Variant) -> list[tuple[str, str, int, int]]:
+    """(where, kind, start, end) of each droppable block and sentence, longest first."""
+    units = []
+    for where in ("template", "system"):
+        source = getattr(variant, where) or ""
+        found = {(s, e): "block" for s, e in static_text.blocks(source)}
+        for span in static_text.sentences(source):
+            found.setdefault(span, "sentence")
+        units += [(where, kind, s, e) for (s, e), kind in found.items() if source[s:e].strip() != source.strip()]
+    return sorted(units, key=lambda u: (-(u[3] - u[2]), u[0] == "system", u[2]))
+
+
+@rewrite("drop-block")
+def drop_block(variant: Variant, context: RewriteContext) -> list[Proposal]:
+    """Leave-one-out removal of a sentence or a blank-line separated block (few-shot example, instruction)."""
+    out = []
+    for where, kind, s, e in _units(variant):
+        source = getattr(variant, where)
+        new = source[:s] + source[e:]
+        if not new.strip() or static_text.jinja_parts(new) != static_text.jinja_parts(source):
+            continue
+        params = {"where": where, "unit": kind, "dropped": source[s:e].strip(), "chars": e - s}
+        changes = {where: new} if where == "template" or new.strip() else {"drop_system": True}
+        out.append(Proposal(f"drop{len(out) + 1}", params, **changes))
+        if len(out) == MAX_DROPS:
+            break
+    return out
+
+
+# --- compress -----------------------------------------------------------------------------
+
+RATIOS = (0.8, 0.6, 0.4)
+
+
+@rewrite("compress")
+def compress(variant: Variant, context: RewriteContext) -> list[Proposal]:
+    """Selective Context: the least informative tokens of the static text dropped to a ratio (0.8, 0.6, 0.4)."""
+    if context.compressor is None:
+        return []
+    out = []
+    for ratio in RATIOS:
+        changes, lengths = {}, {}
+        for where in ("template", "system"):
+            source = getattr(variant, where)
+            if not source or not any(p.static and p.text.strip() for p in static_text.split_template(source)):
+                continue
+            new = context.compressor(source, ratio)
+            # the compressor must keep every Jinja part; one that does not is not used
+            if new.strip() and len(new) < len(source) and static_text.jinja_parts(new) == static_text.jinja_parts(source):
+                changes[where] = new
+                lengths[where] = [len(source), len(new)]
+        if changes:
+            out.append(Proposal(f"cmp{round(ratio * 100)}", {"ratio": ratio, "chars": lengths}, **changes))
+    return out

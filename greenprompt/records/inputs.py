@@ -21,6 +21,7 @@ class GenerationParams:
     max_tokens: int = 64
     temperature: float = 0.0
     stop: tuple[str, ...] = ()
+    grammar: str | None = None  # GBNF text: llama.cpp admits only what it derives (prompt files' `grammar:`)
 
 
 @dataclass(frozen=True)
