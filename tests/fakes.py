@@ -377,3 +377,79 @@ def backend_on(proc: BusyProc):
             return out
 
     return Backend
+
+
+# ---- optimize: answers whose length follows max_tokens ---------------------------------
+
+
+class RamblingBackend:
+    """Texts read `... #<item> ...`. On items with i % 3 != 0 it answers the label at once
+    ('positive' when the text says 'good', else 'negative': one token); on the others it
+    rambles, one word per token, until `max_tokens` (a newline after the fifth word, so a
+    "\\n" stop ends it there): a wrong answer whose length, and so its energy with
+    TokenMeter, follows max_tokens. Prompt tokens are the prompt's words."""
+
+    metadata = {"general.name": "rambling"}
+    has_chat_template = True
+    RAMBLE = "well let me think about this review carefully before I give any answer at all".split()
+
+    def __init__(self, *_):
+        self.calls: list = []
+
+    def generate(self, request):
+        self.calls.append(request)
+        item = int(request.text.split("#")[1].split()[0])
+        prompt = len(request.prompt_text().split())
+        if item % 3:
+            word = "positive" if "good" in request.text else "negative"
+            return BackendOutput(word, prompt, 1, 0.0, 0.0, "stop")
+        n = request.params.max_tokens
+        words = [self.RAMBLE[i % len(self.RAMBLE)] for i in range(n)]
+        text = " ".join(words[:5]) + ("\n" + " ".join(words[5:]) if n > 5 else "")
+        if "\n" in request.params.stop:
+            text, n = text.split("\n")[0], min(n, 5)
+        return BackendOutput(text, prompt, n, 0.0, 0.0, "length")
+
+    def close(self):
+        pass
+
+
+class TokenMeter:
+    """Energy from the tokens alone, deterministic: 0.001 J per prompt token and 0.05 J per
+    completion token; a span without tokens (a model load, a whole run) 0.5 J plus the
+    generations metered within it."""
+
+    method = "estimated"
+    metered = [0.0]  # every generation's joules so far, across meters
+
+    def __init__(self, size):
+        self.size = size
+
+    def start(self):
+        return self.metered[0]
+
+    def stop(self, start, tokens=None):
+        from greenprompt.records import Measurement
+
+        if tokens is None:
+            return Measurement(0.01, 0.01, 0.5 + self.metered[0] - start, "estimated")
+        prompt, completion = tokens
+        energy = 0.001 * prompt + 0.05 * completion
+        self.metered[0] += energy
+        return Measurement(0.001, 0.001, energy, "estimated")
+
+    def describe(self):
+        from greenprompt.records import EnergyModel
+
+        return EnergyModel("estimated", "token test meter", {"j_per_prompt_token": 0.001, "j_per_completion_token": 0.05})
+
+
+def write_reviews(path: Path, rows: int) -> Path:
+    """A CSV of `rows` reviews 'review #i: good|bad ...' with labels positive|negative."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "label"])
+        for i in range(rows):
+            good = i % 2 == 0
+            w.writerow([f"review #{i} it was {'good' if good else 'bad'} overall", "positive" if good else "negative"])
+    return path

@@ -27,6 +27,7 @@ from greenprompt.inputs.prompt_sets import load_prompt_set
 from greenprompt.inputs.resolve import Inputs, resolve_inputs
 from greenprompt.records import (
     AnalysisOptions,
+    Dataset,
     FootprintSegment,
     Generation,
     Measurement,
@@ -56,6 +57,7 @@ def run_comparison(
     prompt_set: PromptSet | None = None,
     progress: ProgressFn | None = None,
     executor: Executor | None = None,
+    dataset: Dataset | None = None,
 ) -> RunResult:
     """Run every variant over the dataset through each model, metered, scored and analysed.
 
@@ -65,9 +67,10 @@ def run_comparison(
     generations are kept and the result is marked `interrupted`. `prompt_set`, when given,
     is used instead of reading `config.prompts` (e.g. one inline in an experiment file).
     `progress(generation, done, total)` is called after each stored generation. The
-    executor's models are released at the end (it stays usable).
+    executor's models are released at the end (it stays usable). `dataset`, when given, is
+    run instead of the configured one (greenprompt.optimize runs one split of it at a time).
     """
-    prepared = prepare(config, prompt_set)
+    prepared = prepare(config, prompt_set, dataset)
     executor = executor or LocalExecutor()
     profiles = prepared.profiles
     results: list[RunResult] = []
@@ -85,7 +88,7 @@ def run_comparison(
     return replace(results[0], other_servings=tuple(results[1:]))
 
 
-def prepare(config: Config, prompt_set: PromptSet | None) -> Prepared:
+def prepare(config: Config, prompt_set: PromptSet | None, dataset: Dataset | None = None) -> Prepared:
     """Load and cross-check everything a comparison needs, before any model work."""
     prompt_set = prompt_set or load_prompt_set(config.prompts)
     if config.cascade:
@@ -94,7 +97,7 @@ def prepare(config: Config, prompt_set: PromptSet | None) -> Prepared:
             prompt_set.cascade.verifier if prompt_set.cascade else None,
         ))
     profiles = serving_profiles(config.serving)
-    inputs = resolve_inputs(config, prompt_set=prompt_set)
+    inputs = resolve_inputs(config, prompt_set=prompt_set, dataset=dataset)
     inputs = replace(inputs, prompt_set=expand_variants(inputs.prompt_set, inputs.models))
     names = [v.name for v in inputs.prompt_set.variants]
     if config.baseline is not None and config.baseline not in names:

@@ -17,17 +17,17 @@ from greenprompt.inputs.aliases import ALIASES
 from greenprompt.inputs.cascade_spec import cascade_options
 from greenprompt.inputs.model_specs import specs_from_data
 from greenprompt.inputs.yaml_files import check_keys, read_yaml
-from greenprompt.records.config import OUTPUTS, THRESHOLDS, Config, meta
+from greenprompt.records.config import OPTIMIZE, OUTPUTS, THRESHOLDS, Config, OptimizeConfig, meta
 from greenprompt.records.errors import GreenPromptError
 
-SECTIONS = (THRESHOLDS, OUTPUTS)
+SECTIONS = (THRESHOLDS, OUTPUTS, OPTIMIZE)  # optimize: `greenprompt optimize`'s own options
 
 
-def file_keys(section: str | None = None) -> dict[str, dataclasses.Field]:
+def file_keys(section: str | None = None, cls: type = Config) -> dict[str, dataclasses.Field]:
     """The experiment-file keys of one section (None: the top level), derived from the
-    config fields: key -> field."""
+    config fields of `cls`: key -> field."""
     keys = {}
-    for f in dataclasses.fields(Config):
+    for f in dataclasses.fields(cls):
         m = meta(f)
         if m.key is not None and m.section == section:
             keys[m.key] = f
@@ -89,8 +89,10 @@ def _cascade(values: dict[str, Any], options: dict[str, Any], given: dict[str, A
     values.update(options)
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read and check an experiment file; relative paths are relative to the file."""
+def load_experiment(path: str | Path, cls: type = Config) -> Experiment:
+    """Read and check an experiment file; relative paths are relative to the file. One file
+    serves compare (cls Config) and optimize (OptimizeConfig): every key of either is
+    accepted, and the values are those of `cls`'s fields (the other command's are skipped)."""
     p = Path(path)
     data = _read(p)
     values: dict[str, Any] = {}
@@ -98,11 +100,17 @@ def load_experiment(path: str | Path) -> Experiment:
     if isinstance(data.get("prompts"), dict):
         inline = data.pop("prompts")
     for section in (None, *SECTIONS):
-        keys = file_keys(section)
+        keys = file_keys(section, cls)
+        known = {**file_keys(section, Config), **file_keys(section, OptimizeConfig)}
         where = str(p) if section is None else f"{p}: {section}"
-        given = {k: v for k, v in data.items() if k not in SECTIONS} if section is None else _mapping(data.get(section), where, tuple(keys))
+        if section is None:
+            given = {k: v for k, v in data.items() if k not in SECTIONS}
+        else:
+            given = _mapping(data.get(section), where, tuple(known))
         for key, value in given.items():
-            f = keys[key]
+            f = keys.get(key)
+            if f is None:
+                continue  # the other command's option
             if section == OUTPUTS and not value:
                 continue  # an empty output entry writes nothing, as before
             if f.name == "cascade" and value is not None:

@@ -54,16 +54,23 @@ def model_specs(options: InputConfig, prompt_set: PromptSet) -> tuple[ModelSpec,
     return specs
 
 
-def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set: PromptSet | None = None) -> Inputs:
-    """Load and cross-check the inputs; a GreenPromptError names what is wrong (the
-    dataset's errors first, then its columns against the prompts, the carbon options and the
-    models, in that order)."""
-    options.validate()  # the options' own checks (records.config), before any file is read
-    prompt_set = prompt_set or load_prompt_set(options.prompts)
+class _Given:
+    """A dataset already read (e.g. one split of it: greenprompt.optimize), as a pending one."""
+
+    in_child = False
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+
+    def result(self) -> Dataset:
+        return self.dataset
+
+
+def _start_loading(options: InputConfig, prompt_set: PromptSet, require_target: bool):
     dataset_path = options.dataset or prompt_set.dataset
     if not dataset_path:
         raise GreenPromptError(f"{prompt_set.path}: no dataset; pass --dataset PATH or set 'dataset:' in the prompt set")
-    pending = start_loading(
+    return start_loading(
         dataset_path,
         target=options.target or prompt_set.target,
         limit=options.limit,
@@ -71,6 +78,17 @@ def resolve_inputs(options: InputConfig, require_target: bool = True, prompt_set
         seed=options.seed,
         require_target=require_target,
     )
+
+
+def resolve_inputs(
+    options: InputConfig, require_target: bool = True, prompt_set: PromptSet | None = None, dataset: Dataset | None = None
+) -> Inputs:
+    """Load and cross-check the inputs; a GreenPromptError names what is wrong (the
+    dataset's errors first, then its columns against the prompts, the carbon options and the
+    models, in that order). `dataset`, when given, is used instead of reading the options' one."""
+    options.validate()  # the options' own checks (records.config), before any file is read
+    prompt_set = prompt_set or load_prompt_set(options.prompts)
+    pending = _Given(dataset) if dataset is not None else _start_loading(options, prompt_set, require_target)
     mode = options.mode or prompt_set.mode  # both checked: the option by validate(), the set's on loading
     try:  # meanwhile, on the other core while a child reads the dataset
         intensity = grid_intensity(options.country, options.carbon_intensity, options.pue, options.region)

@@ -303,3 +303,71 @@ class Config(InputConfig):
     def has_gate(self) -> bool:
         """Whether any threshold is set (then the finished run is gated)."""
         return any(v is not None for v in (self.gate_min_quality, self.max_gco2e, self.max_energy_j, self.against))
+
+
+OPTIMIZE = "optimize"  # the experiment-file section of `greenprompt optimize`'s own options
+
+
+def _as_in_config(name: str) -> Any:
+    """A field declared once in Config, shared by OptimizeConfig (same flag, key and check)."""
+    f = Config.__dataclass_fields__[name]
+    return dataclasses.field(default=f.default, metadata=f.metadata)
+
+
+def _rewrites_ok(value: tuple) -> bool:
+    return all(isinstance(v, str) and v.strip() for v in value)
+
+
+@dataclass(frozen=True)
+class OptimizeConfig(InputConfig):
+    """Everything `greenprompt optimize` takes: the input options, the scoring and metering
+    options it shares with compare, and its own (the experiment file's `optimize:` section)."""
+
+    scorer: str | None = _as_in_config("scorer")
+    threads: int | None = _as_in_config("threads")
+    energy_model: str = _as_in_config("energy_model")
+    ci_level: float = _as_in_config("ci_level")
+    bootstrap: int = _as_in_config("bootstrap")
+    race_confidence: float = _as_in_config("race_confidence")
+    store: str | None = _as_in_config("store")
+    no_cache: bool = _as_in_config("no_cache")
+    baseline: str | None = option(
+        None, "The variant to improve (default: the prompt set's first).", section=OPTIMIZE
+    )
+    test_split: float = option(
+        0.3,
+        "Share of the items held out from the search; every reported winner is re-measured on them.",
+        section=OPTIMIZE,
+        check=(_between(0, 1), "--test-split must be between 0 and 1 (a share of the items), got {value}"),
+    )
+    budget: int | None = option(
+        None,
+        "Generations the search may run (default: no limit; --rounds and a round adding nothing stop it).",
+        section=OPTIMIZE,
+        check=(_at_least(1), "--budget must be at least 1 generation, got {value}"),
+    )
+    budget_j: float | None = option(
+        None, "Joules the search may spend (checked after each round).", section=OPTIMIZE,
+        check=(lambda v: v is None or v > 0, "--budget-j must be > 0 joules, got {value}"),
+    )
+    rounds: int = option(
+        3, "Rounds of rewrites (round 1 rewrites the baseline, later ones the frontier).", section=OPTIMIZE,
+        check=(_at_least(1), "--rounds must be at least 1, got {value}"),
+    )
+    max_quality_loss: float = option(
+        0.02,
+        "Non-inferiority margin D: a candidate may lose at most this much quality (lower bound of its paired "
+        "difference to the baseline >= -D); also the racing margin of the search.",
+        section=OPTIMIZE,
+        check=(_between(0, 1, lo_inclusive=True), "--max-quality-loss must be between 0 and 1 (a quality difference), got {value}"),
+    )
+    rewrites: tuple = option(
+        (), "Rewrites to use, repeat or comma-separate (default: all that apply; see docs/optimize.md).", section=OPTIMIZE,
+        check=(_rewrites_ok, "--rewrites: give rewrite names, got {value!r}"),
+    )
+    export: str | None = option(
+        None, "Write the winners as prompt files (that `greenprompt compare` reads) to this folder.", path=True, section=OPTIMIZE
+    )
+    json_file: str | None = option(
+        None, "Write the JSON document (as --json prints it) to this file.", flag=None, path=True, section=OPTIMIZE, key="json"
+    )

@@ -40,7 +40,7 @@ def test_file_keys_are_the_config_fields():
         assert m.key is not None or m.flag is not None, f"{f.name}: neither a file key nor a flag"
         if m.key is not None:
             assert m.key in sections[m.section], f.name
-    assert set(TOP_KEYS) == sections[None] | {"thresholds", "outputs"}
+    assert set(TOP_KEYS) == sections[None] | {"thresholds", "outputs", "optimize"}
     assert sections["thresholds"] == {"min_quality", "max_gco2e", "max_energy_j", "against", "max_regression", "variants", "all"}
     assert {"export", "json", "junit", "summary"} <= sections["outputs"]
 

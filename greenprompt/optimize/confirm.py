@@ -1,0 +1,105 @@
+"""Choosing and confirming: the greenest candidates non-inferior on the search split are
+re-measured on the held-out split, which the search never saw, and tested there with Holm's
+correction (optimize.decide); the greenest that passes is recommended, else the baseline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Sequence
+
+from greenprompt.optimize.decide import MIN_CLAIM_ITEMS, Verdict, holm, paired, verdict
+from greenprompt.optimize.search import SearchState, engine_config, scores_of
+from greenprompt.records import RunResult, VariantSummary
+from greenprompt.records.optimize import Candidate, Figures
+
+# Candidates re-measured on the held-out split: each costs a pass over it, and each more
+# one makes Holm's correction stricter for the others.
+MAX_CONFIRM = 3
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    result: RunResult | None
+    dev: dict[str, Verdict]  # every candidate greener than the baseline, tested on the search split
+    test: dict[str, Verdict]  # the confirmed ones, Holm-corrected
+    tested: tuple[str, ...]  # greenest first
+    winner: str | None
+
+
+def alpha(state: SearchState) -> float:
+    """One-sided level: 1 - --ci-level (0.05 by default)."""
+    return 1 - state.config.ci_level
+
+
+def dev_verdicts(state: SearchState) -> dict[str, Verdict]:
+    """Every candidate greener than the baseline on the search split, tested against it
+    there (paired on the items both ran: racing may have dropped a candidate early)."""
+    base = state.measured[state.baseline.name]
+    out = {}
+    for m in state.measured.values():
+        if m is base or m.summary.energy_j is None or base.summary.energy_j is None:
+            continue
+        if m.summary.energy_j < base.summary.energy_j:
+            deltas = paired(base.scores, m.scores)
+            out[m.variant.name] = verdict(m.variant.name, deltas, state.config.max_quality_loss, alpha(state),
+                                          state.config.bootstrap, state.config.seed)
+    return out
+
+
+def confirm(state: SearchState, test_split) -> Confirmation:
+    """Re-measure the greenest dev-non-inferior candidates with the baseline on the held-out
+    split (every item, no racing) and test them there, Holm-corrected."""
+    dev = dev_verdicts(state)
+    ranked = sorted((state.measured[n] for n, v in dev.items() if v.passed), key=lambda m: m.summary.energy_j)
+    chosen = ranked[:MAX_CONFIRM]
+    if not chosen:
+        return Confirmation(None, dev, {}, (), None)
+    prompt_set = replace(state.prompt_set, variants=(state.baseline, *(m.variant for m in chosen)))
+    result = state.run(engine_config(state.config, state.baseline.name, race=False), prompt_set, test_split)
+    base_scores, _ = scores_of(result, state.baseline.name)
+    tested = [(m.variant.name, paired(base_scores, scores_of(result, m.variant.name)[0])) for m in chosen]
+    verdicts = holm(tested, state.config.max_quality_loss, alpha(state), state.config.bootstrap, state.config.seed)
+    by_name = {v.name: v for v in verdicts}
+    winner = next((m.variant.name for m in chosen if by_name[m.variant.name].passed), None)
+    return Confirmation(result, dev, by_name, tuple(m.variant.name for m in chosen), winner)
+
+
+def figures(summary: VariantSummary, v: Verdict | None = None) -> Figures:
+    ci = summary.stats.quality_ci if summary.stats else None
+    return Figures(summary.n, summary.quality, ci, summary.energy_j, summary.gco2e, summary.prompt_tokens,
+                   summary.completion_tokens, v.to_dict() if v else None, summary.dropped_by)
+
+
+def candidates(state: SearchState, conf: Confirmation, front: Sequence[str]) -> tuple[Candidate, ...]:
+    """Every measured prompt as a record: dev figures from the round that measured it, test
+    figures from the confirmation; the baseline first, then the rest greenest first."""
+    test = {s.name: s for s in conf.result.variants} if conf.result else {}
+    ordered = sorted(state.measured.values(), key=lambda m: (m.round > 0, m.summary.energy_j or float("inf")))
+    out = []
+    for m in ordered:
+        name = m.variant.name
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(m.variant.params).items()}
+        out.append(Candidate(
+            name=name, lineage=m.lineage, template=m.variant.template, system=m.variant.system, params=params,
+            round=m.round, dev=figures(m.summary, conf.dev.get(name)),
+            test=figures(test[name], conf.test.get(name)) if name in test else None, on_frontier=name in front,
+        ))
+    return tuple(out)
+
+
+def claim_note(n_test: int) -> str | None:
+    if n_test < MIN_CLAIM_ITEMS:
+        return (f"non-inferiority cannot be claimed: {n_test} held-out item(s), fewer than {MIN_CLAIM_ITEMS} "
+                "(the figures are shown; use more rows or a larger --test-split)")
+    return None
+
+
+def outcome_note(state: SearchState, conf: Confirmation) -> str:
+    """What the confirmation found, in one plain sentence."""
+    if conf.winner is not None:
+        return f"{conf.winner} is non-inferior to {state.baseline.name} on the held-out split and uses less energy per query"
+    if not conf.tested:
+        return (f"no candidate greener than {state.baseline.name} was non-inferior on the search split: "
+                f"keep the baseline {state.baseline.name}")
+    return (f"none of {', '.join(conf.tested)} was non-inferior on the held-out split (Holm-corrected): "
+            f"keep the baseline {state.baseline.name}")

@@ -1,0 +1,74 @@
+"""The search on the fake backend whose answers ramble up to max_tokens on a third of the
+items: capping the output is the win it must find (a search that always returns the
+baseline fails here), confirmed on the held-out split, with its payback."""
+
+from pathlib import Path
+
+import pytest
+
+from greenprompt.engine.local import LocalExecutor
+from greenprompt.optimize.run import run_optimize
+from greenprompt.records.config import OptimizeConfig
+from greenprompt.records.errors import GreenPromptError
+from tests.fakes import RamblingBackend, TokenMeter, write_reviews
+
+PROMPTS = """\
+variants:
+  - name: wordy
+    system: You are a careful film critic.
+    template: |
+      Read the review below. Think about what the writer felt.
+
+      Review: {{ text }}
+
+      Is the review positive or negative?
+"""
+
+
+def write_set(tmp_path: Path, rows: int) -> tuple[Path, Path]:
+    prompts = tmp_path / "prompts.yaml"
+    prompts.write_text(PROMPTS)
+    return prompts, write_reviews(tmp_path / "reviews.csv", rows)
+
+
+def optimize(tmp_path: Path, rows: int = 100, **options):
+    prompts, data = write_set(tmp_path, rows)
+    config = OptimizeConfig(prompts=str(prompts), dataset=str(data), scorer="exact", bootstrap=400, **options)
+    return run_optimize(config, executor=LocalExecutor(RamblingBackend, TokenMeter))
+
+
+def test_search_finds_the_cap_output_win(tmp_path):
+    result = optimize(tmp_path, rounds=2)
+    assert result.recommended != "wordy", result.notes
+    winner, base = result.candidate(result.recommended), result.candidate("wordy")
+    assert "cap-output" in [s.rewrite for s in winner.lineage]
+    assert winner.test.energy_j <= 0.5 * base.test.energy_j
+    assert winner.test.verdict["non_inferior"] and result.claimed
+    assert result.split == {"n_search": 70, "n_test": 30, "test_split": 0.3, "seed": 0}
+    assert result.payback_queries == pytest.approx(result.experiment.energy_j / (base.test.energy_j - winner.test.energy_j))
+    assert result.recommended in result.frontier
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"rewrites": ("cap-output,shorten",)}, "--rewrites: unknown rewrite(s) shorten"),
+        ({"baseline": "nope"}, "--baseline nope: no such variant; variants: wordy"),
+        ({"test_split": 0.01}, "--test-split 0.01 of 10 item(s) leaves no test item"),
+        ({"test_split": 0.99}, "--test-split 0.99 of 10 item(s) leaves no item to search on"),
+        ({"budget": 20}, "--budget 20 is below one round: the baseline, then it and one candidate, on each of the 7 search item(s) take 21"),
+    ],
+)
+def test_bad_input_is_refused_before_any_generation(tmp_path, options, message):
+    backend = RamblingBackend()
+    prompts, data = write_set(tmp_path, 10)
+    with pytest.raises(GreenPromptError) as e:
+        run_optimize(OptimizeConfig(prompts=str(prompts), dataset=str(data), **options), executor=LocalExecutor(lambda *_: backend))
+    assert message in str(e.value)
+    assert backend.calls == []
+
+
+def test_a_budget_stops_the_search(tmp_path):
+    result = optimize(tmp_path, rows=40, budget=90)
+    assert 84 <= result.experiment.generations <= 90  # the baseline's 28, then 62 of round 1 (the engine stops at the budget)
+    assert "budget of 90 generations is spent" in " ".join(result.notes)
