@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterator, Sequence
 
-from greenprompt.engine.backends import check_mode
+from greenprompt.engine.backends import check_grammar, check_mode
 from greenprompt.engine.backends.llama_cpp import DEFAULT_THREADS
 from greenprompt.engine.executor import BackendSpec, Event, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.metering import Meter, make_meter
@@ -138,6 +138,7 @@ class LocalExecutor:
                     yield self._fill_prefixes(spec, meter)
                 # outside the metered window: a deployment keeps the prefix resident
                 self._backend.use_prefix(shipped.job.variant)
+            check_grammar(self._backend, shipped.job.variant, shipped.job.request)
             yield JobDone(shipped.seq, run_job(self._backend, meter, shipped.job))
 
     def _load(self, spec: BackendSpec, meter: Meter) -> ModelLoaded:

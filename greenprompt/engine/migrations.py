@@ -43,6 +43,13 @@ def _every_segment_part(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"prefix_fill": dict(zero), "idle": dict(zero), **s} for s in segments]
 
 
+def _variant_grammar(header: dict[str, Any]) -> dict[str, Any]:
+    """GenerationParams gained `grammar` (issue 14; None: no grammar, as every older run ran)."""
+    prompt_set = dict(header["prompt_set"])
+    prompt_set["variants"] = [{**v, "params": {"grammar": None, **v["params"]}} for v in prompt_set["variants"]]
+    return {**header, "prompt_set": prompt_set}
+
+
 def _header_v1(db: sqlite3.Connection) -> None:
     _rewrite(db, "header", _one_models_list)
 
@@ -51,9 +58,14 @@ def _segments_v2(db: sqlite3.Connection) -> None:
     _rewrite(db, "segments", _every_segment_part)
 
 
+def _header_v3(db: sqlite3.Connection) -> None:
+    _rewrite(db, "header", _variant_grammar)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _header_v1,
     _segments_v2,
+    _header_v3,
 )
 VERSION = len(MIGRATIONS)
 

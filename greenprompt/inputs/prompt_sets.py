@@ -21,7 +21,7 @@ from greenprompt.inputs.yaml_files import check_keys, read_yaml
 from greenprompt.records import MODES, GenerationParams, Item, PromptSet, Variant
 from greenprompt.records.errors import GreenPromptError
 
-PARAM_KEYS = ("max_tokens", "temperature", "stop")
+PARAM_KEYS = ("max_tokens", "temperature", "stop", "grammar")
 VARIANT_KEYS = ("name", "system", "template") + PARAM_KEYS
 SET_KEYS = ("variants", "scorer", "target", "dataset", "model", "models", "cascade", "mode", "defaults")
 DEFAULTS_KEYS = ("system",) + PARAM_KEYS
@@ -159,7 +159,10 @@ def _params(raw: Mapping[str, Any], where: str) -> GenerationParams:
         stop = [stop]
     if not isinstance(stop, list) or not all(isinstance(s, str) and s for s in stop):
         raise GreenPromptError(f"{where}: 'stop' must be a string or a list of non-empty strings")
-    return GenerationParams(max_tokens=max_tokens, temperature=float(temperature), stop=tuple(stop))
+    grammar = raw.get("grammar")
+    if grammar is not None and (not isinstance(grammar, str) or not grammar.strip()):
+        raise GreenPromptError(f"{where}: 'grammar' must be a GBNF grammar (text with a 'root' rule), got {grammar!r}")
+    return GenerationParams(max_tokens=max_tokens, temperature=float(temperature), stop=tuple(stop), grammar=grammar)
 
 
 def _finish_set(variants: list[Variant], p: Path, data: Mapping[str, Any]) -> PromptSet:
@@ -283,6 +286,8 @@ def dump_variant_file(variant: Variant, metrics: Mapping[str, Any] | None = None
         front["temperature"] = p.temperature
     if p.stop:
         front["stop"] = list(p.stop)
+    if p.grammar:
+        front["grammar"] = p.grammar
     if metrics:
         front["metrics"] = dict(metrics)
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)

@@ -24,3 +24,14 @@ def check_mode(backend: Backend, mode: str, model_path: str) -> None:
         raise GreenPromptError(
             f"{model_path}: this model has no chat template; use --mode {COMPLETION} (or 'mode: {COMPLETION}' in the prompt set)"
         )
+
+
+def check_grammar(backend: Backend, variant: str, request: Request) -> None:
+    """A request's grammar must parse before it is generated: a bad one is the prompt file's
+    error (one line, exit 2), not a failed generation per item. A backend that cannot
+    check grammars (the test fakes) ignores them."""
+    if request.params.grammar and hasattr(backend, "check_grammar"):
+        try:
+            backend.check_grammar(request.params.grammar)
+        except GreenPromptError as e:
+            raise GreenPromptError(f"variant '{variant}': {e}") from None

@@ -84,6 +84,7 @@ class LlamaCppBackend:
             # The GGUF's own template, not a built-in format llama-cpp-python guesses is similar.
             self.llm.chat_format = "chat_template.default"
         self._formatter = None
+        self._grammars: dict[str, Any] = {}  # GBNF text -> LlamaGrammar, checked once
         self._prefixes: dict[str, tuple[tuple[int, ...], bytes]] = {}
         self._prefix_armed = 0  # prefix tokens the next generate() may reuse
 
@@ -140,6 +141,8 @@ class LlamaCppBackend:
             stop=list(request.params.stop),
             seed=request.seed,
         )
+        if request.params.grammar:
+            kwargs["grammar"] = self.check_grammar(request.params.grammar)
         recorder = None
         if request.logprobs:
             recorder = LogprobRecorder(greedy=request.params.temperature == 0)
@@ -164,6 +167,26 @@ class LlamaCppBackend:
             prefix_tokens=reused,
             mean_logprob=recorder.mean() if recorder else None,
         )
+
+    def check_grammar(self, text: str):
+        """The LlamaGrammar of a GBNF text, parsed once. llama-cpp-python (0.3.x) parses it only
+        when sampling starts and a text llama.cpp refuses ends the process there, so it is
+        parsed here first: a refused grammar is one error line."""
+        grammar = self._grammars.get(text)
+        if grammar is None:
+            from llama_cpp._utils import suppress_stdout_stderr
+
+            llama_cpp = self._llama_cpp
+            with suppress_stdout_stderr(disable=False):  # llama.cpp prints its parse error itself
+                sampler = llama_cpp.llama_sampler_init_grammar(self.llm._model.vocab, text.encode("utf-8"), b"root")
+            if not sampler:
+                lines = text.strip().splitlines()
+                shown = repr(lines[0]) + (" ..." if len(lines) > 1 else "")
+                example = 'root ::= "yes" | "no"'
+                raise GreenPromptError(f"llama.cpp cannot parse the grammar {shown} (GBNF with a 'root' rule, e.g. {example})")
+            llama_cpp.llama_sampler_free(sampler)
+            grammar = self._grammars[text] = llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+        return grammar
 
     def count_prompt_tokens(self, request: Request) -> int:
         """How many prompt tokens the model would process for `request`, without generating."""
