@@ -1,0 +1,51 @@
+"""Non-inferiority on synthetic paired scores: a clear pass, a clear fail, and Holm's
+correction making a borderline candidate fail when tested among several."""
+
+import numpy as np
+
+from greenprompt.optimize.decide import holm, paired, verdict
+
+MARGIN, ALPHA, B = 0.02, 0.05, 2000
+
+
+def test_paired_uses_the_items_both_have():
+    assert paired({"a": 1.0, "b": 0.0, "c": 1.0}, {"b": 1.0, "c": 0.0}).tolist() == [1.0, -1.0]
+
+
+def test_identical_answers_pass():
+    v = verdict("same", np.zeros(60), MARGIN, ALPHA, B, 0)
+    assert v.passed and v.delta == 0 and v.lower == 0
+
+
+def test_a_clear_loss_fails():
+    deltas = np.array([-1.0] * 12 + [0.0] * 48)  # 20 points worse
+    v = verdict("worse", deltas, MARGIN, ALPHA, B, 0)
+    assert not v.passed and v.delta == -0.2 and v.lower < -MARGIN and v.p_value > 0.9
+
+
+def test_a_clear_gain_passes():
+    v = verdict("better", np.array([1.0] * 10 + [0.0] * 50), MARGIN, ALPHA, B, 0)
+    assert v.passed and v.lower > 0
+
+
+def borderline() -> np.ndarray:
+    # graded scores, mean difference 0, standard error 0.01: the 5% lower bound is about
+    # -0.017 (passes D = 0.02), the 5%/3 one about -0.021 (fails)
+    d = np.random.default_rng(3).normal(0, 0.1, 100)
+    return d - d.mean()
+
+
+def test_holm_makes_a_borderline_candidate_fail_among_several():
+    alone = verdict("edge", borderline(), 0.02, ALPHA, B, 0)
+    assert alone.passed, alone
+    many = holm([("edge", borderline()), ("lossy", -np.ones(100)), ("lossy2", -np.ones(100))], 0.02, ALPHA, B, 0)
+    edge = many[0]
+    assert [v.name for v in many] == ["edge", "lossy", "lossy2"]
+    assert edge.level == ALPHA / 3 and not edge.passed  # smallest p-value: tested at alpha/3
+    assert not any(v.passed for v in many)
+
+
+def test_holm_step_down_levels():
+    vs = holm([("a", np.zeros(50)), ("b", np.zeros(50))], MARGIN, ALPHA, B, 0)
+    assert sorted(v.level for v in vs) == [ALPHA / 2, ALPHA]
+    assert all(v.passed for v in vs)
