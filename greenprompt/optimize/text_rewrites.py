@@ -105,11 +105,11 @@ def drop_block(variant: Variant, context: RewriteContext) -> list[Proposal]:
     for where, kind, s, e in _units(variant):
         source = getattr(variant, where)
         new = source[:s] + source[e:]
+        # an emptied system message is fold-system's candidate; an emptied template is none
         if not new.strip() or static_text.jinja_parts(new) != static_text.jinja_parts(source):
             continue
         params = {"where": where, "unit": kind, "dropped": source[s:e].strip(), "chars": e - s}
-        changes = {where: new} if where == "template" or new.strip() else {"drop_system": True}
-        out.append(Proposal(f"drop{len(out) + 1}", params, **changes))
+        out.append(Proposal(f"drop{len(out) + 1}", params, **{where: new}))
         if len(out) == MAX_DROPS:
             break
     return out
