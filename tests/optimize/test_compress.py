@@ -10,6 +10,8 @@ import pytest
 from greenprompt.inputs.gguf import default_model_path
 from greenprompt.optimize import static_text
 from greenprompt.optimize.compress import TokenInfo, compressor, drop_least_informative, load_scoring_model
+from greenprompt.optimize.rewrites import RewriteContext, propose
+from greenprompt.records import Variant
 
 TEXT = "Classify the review.\nThe review below is short and quite clear {{ text }} here\nAnswer: now"
 
@@ -62,8 +64,17 @@ def test_with_the_real_model_the_text_is_shorter_and_keeps_its_jinja():
         shorter = compress(template, 0.6)
         llm_tokens = len(llm.tokenize(template.encode(), add_bos=False))
         kept = len(llm.tokenize(shorter.encode(), add_bos=False))
+        # the compress rewrite over it: one candidate per ratio, ever shorter, Jinja kept
+        context = RewriteContext("choice:positive,negative", (), "chat", compressor=compress)
+        found = propose(Variant("few-shot", template), context, ["compress"])
     finally:
         llm.close()
     assert static_text.jinja_parts(shorter) == static_text.jinja_parts(template)
     assert len(shorter) < len(template) and kept < llm_tokens
     assert shorter.startswith("Classify the sentiment of each review as positive or negative.\n")
+    # 0.8 then 0.6; at 0.4 only the kept first line and the words at Jinja parts are left,
+    # as at 0.6 already, and propose leaves out a candidate equal to an earlier one
+    assert [step.params["ratio"] for _, step in found] == [0.8, 0.6]
+    assert found[1][0].template == shorter == compress(template, 0.4)
+    lengths = [len(child.template) for child, _ in found]
+    assert lengths == sorted(lengths, reverse=True) and lengths[0] < len(template)
