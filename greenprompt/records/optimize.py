@@ -7,6 +7,7 @@ the exported prompt files keep exactly these dicts.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -22,6 +23,10 @@ class RewriteStep:
     def __post_init__(self) -> None:
         # a copy: the caller's dict may change later; a step is shared by every descendant's lineage
         object.__setattr__(self, "params", dict(self.params))
+
+    def __hash__(self) -> int:
+        # params is a dict: hashed by its JSON, so lineages can key dicts and sets
+        return hash((self.rewrite, json.dumps(self.params, sort_keys=True, default=str)))
 
     def to_dict(self) -> dict[str, Any]:
         return {"rewrite": self.rewrite, "params": dict(self.params)}

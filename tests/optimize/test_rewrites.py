@@ -52,6 +52,8 @@ def test_registry_names_and_unknown():
 def test_rewrite_step_round_trips():
     step = RewriteStep("cap-output", {"max_tokens": 6, "would_cut": 1, "stop": ["\n"]})
     assert RewriteStep.from_dict(step.to_dict()) == step
+    # a lineage (a tuple of steps) can key a dict: equal steps hash alike
+    assert len({(step,), (RewriteStep.from_dict(step.to_dict()),)}) == 1
 
 
 @pytest.mark.parametrize(
