@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from greenprompt import __version__
-from greenprompt.cli import check, compare, misc, runs
+from greenprompt.cli import check, compare, misc, optimize, runs
 from greenprompt.cli.commands import Command, Group
 from greenprompt.cli.common import guarded
 from greenprompt.inputs.datasets import start_reader
@@ -39,6 +39,7 @@ def _root(
 # every command goes through the one exit path (cli.common.guarded) and has plain-text help (cli.commands)
 for group, name, func in (
     (app, "compare", compare.compare),
+    (app, "optimize", optimize.optimize),
     (app, "estimate", misc.estimate),
     (app, "check", check.check),
     (app, "report", runs.report),
@@ -53,7 +54,7 @@ for group, name, func in (
 app.add_typer(runs.runs_app, name="runs")
 
 def main() -> None:
-    if sys.argv[1:2] in (["compare"], ["estimate"]) and "--help" not in sys.argv:
+    if sys.argv[1:2] in (["compare"], ["estimate"], ["optimize"]) and "--help" not in sys.argv:
         # a child process imports `datasets` (0.9 s) while this one parses and checks: inputs.datasets
         start_reader()
     app()

@@ -20,6 +20,19 @@ from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.optimize import OptimizeResult, SearchFootprint
 
 
+class Chained:
+    """One progress count over the search's comparisons: each reports its own (done, total)."""
+
+    def __init__(self, progress):
+        self.progress, self.base, self.last = progress, 0, (0, 0)
+
+    def __call__(self, generation, done: int, total: int) -> None:
+        if done < self.last[0]:  # a new comparison
+            self.base += self.last[1]
+        self.last = (done, total)
+        self.progress(generation, self.base + done, self.base + total)
+
+
 def chosen_rewrites(given: Sequence[str]) -> tuple[str, ...]:
     """--rewrites as names (repeated or comma-separated); empty: every rewrite."""
     names = tuple(n.strip() for value in given for n in str(value).split(",") if n.strip())
@@ -64,8 +77,10 @@ def run_optimize(config: OptimizeConfig, prompt_set: PromptSet | None = None, pr
     check_budget(config, len(split.search.items))
     scorer = get_scorer(config.scorer or prompt_set.scorer or DEFAULT_SCORER).spec
 
+    chained = Chained(progress) if progress else None
+
     def run(engine_config, prompts, dataset) -> RunResult:
-        return run_comparison(engine_config, prompts, progress=progress, executor=executor, dataset=dataset)
+        return run_comparison(engine_config, prompts, progress=chained, executor=executor, dataset=dataset)
 
     state = SearchState(
         config, prompt_set, baseline, split.search, run,

@@ -10,7 +10,8 @@ from greenprompt.engine.local import LocalExecutor
 from greenprompt.optimize.run import run_optimize
 from greenprompt.records.config import OptimizeConfig
 from greenprompt.records.errors import GreenPromptError
-from tests.fakes import RamblingBackend, TokenMeter, write_reviews
+
+from fakes import RamblingBackend, TokenMeter, write_reviews
 
 PROMPTS = """\
 variants:
@@ -56,7 +57,7 @@ def test_search_finds_the_cap_output_win(tmp_path):
         ({"baseline": "nope"}, "--baseline nope: no such variant; variants: wordy"),
         ({"test_split": 0.01}, "--test-split 0.01 of 10 item(s) leaves no test item"),
         ({"test_split": 0.99}, "--test-split 0.99 of 10 item(s) leaves no item to search on"),
-        ({"budget": 20}, "--budget 20 is below one round: the baseline, then it and one candidate, on each of the 7 search item(s) take 21"),
+        ({"budget": 20}, "--budget 20 is below one round: the baseline, then it and one candidate, on each of the 7 search item(s)"),
     ],
 )
 def test_bad_input_is_refused_before_any_generation(tmp_path, options, message):
