@@ -8,13 +8,15 @@ from typing import Any, Sequence
 
 from greenprompt.analysis.scoring import get_scorer
 from greenprompt.engine.driver import DEFAULT_SCORER, run_comparison
+from greenprompt.inputs.carbon import gco2e
 from greenprompt.inputs.prompt_sets import load_prompt_set
 from greenprompt.inputs.resolve import resolve_inputs
 from greenprompt.optimize.confirm import Confirmation, candidates, claim_note, confirm, outcome_note
 from greenprompt.optimize.rewrites import REWRITES, RewriteContext, unknown_rewrites
+from greenprompt.optimize.scoring_pass import MeteredCompressor
 from greenprompt.optimize.search import SearchState, frontier, search_rounds
 from greenprompt.optimize.split import split_dataset
-from greenprompt.records import PromptSet, RunResult, Variant
+from greenprompt.records import PromptSet, RunResult, Span, Variant
 from greenprompt.records.config import OptimizeConfig
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.optimize import OptimizeResult, SearchFootprint
@@ -82,18 +84,28 @@ def run_optimize(config: OptimizeConfig, prompt_set: PromptSet | None = None, pr
     def run(engine_config, prompts, dataset) -> RunResult:
         return run_comparison(engine_config, prompts, progress=chained, executor=executor, dataset=dataset)
 
+    squeeze = MeteredCompressor(inputs.models[0], config.threads) if "compress" in allowed else None
     state = SearchState(
         config, prompt_set, baseline, split.search, run,
-        lambda evidence: RewriteContext(scorer, (), inputs.mode, evidence), allowed,
+        lambda evidence: RewriteContext(scorer, (), inputs.mode, evidence, squeeze), allowed,
     )
-    search_rounds(state)
+    try:
+        search_rounds(state)
+    finally:
+        if squeeze is not None:
+            squeeze.close()
     conf = confirm(state, split.test)
-    return assemble(state, conf, len(split.search.items), len(split.test.items))
+    compress = (squeeze.energy_j, gco2e(squeeze.energy_j, inputs.intensity), squeeze.wall_s) if squeeze and squeeze.used else None
+    return assemble(state, conf, len(split.search.items), len(split.test.items), compress)
 
 
-def footprint(state: SearchState, conf: Confirmation) -> SearchFootprint:
+def footprint(state: SearchState, conf: Confirmation, compress: tuple | None) -> SearchFootprint:
+    """The comparisons' whole spans (model loads, generations, overhead) and the
+    compressor's scoring pass: (J, gCO2e, wall s) or None when it never ran."""
     runs = [*state.runs, *([conf.result] if conf.result else [])]
     spans = [r.footprint.total for r in runs if r.footprint]
+    if compress is not None:
+        spans.append(Span(compress[2], compress[0], compress[1]))
     search_j = state.spent_j()
     confirm_j = conf.result.footprint.total.energy_j if conf.result and conf.result.footprint else None
     known = [s.energy_j for s in spans]
@@ -101,7 +113,7 @@ def footprint(state: SearchState, conf: Confirmation) -> SearchFootprint:
     carbon = [s.gco2e for s in spans]
     return SearchFootprint(
         runs=tuple(r.run_id for r in runs), generations=state.generations, search_j=search_j, confirm_j=confirm_j,
-        compress_j=None, energy_j=energy, gco2e=None if None in carbon else float(sum(carbon)),
+        compress_j=compress[0] if compress else None, energy_j=energy, gco2e=None if None in carbon else float(sum(carbon)),
         wall_s=float(sum(s.wall_s for s in spans)),
     )
 
@@ -118,9 +130,9 @@ def payback(state: SearchState, conf: Confirmation, energy_j: float | None) -> f
     return energy_j / (base - win)
 
 
-def assemble(state: SearchState, conf: Confirmation, n_search: int, n_test: int) -> OptimizeResult:
+def assemble(state: SearchState, conf: Confirmation, n_search: int, n_test: int, compress: tuple | None) -> OptimizeResult:
     front = tuple(m.variant.name for m in frontier(list(state.measured.values())))
-    spent = footprint(state, conf)
+    spent = footprint(state, conf, compress)
     notes = [n for n in (outcome_note(state, conf), claim_note(n_test), f"the search stopped: {state.stop_reason}") if n]
     return OptimizeResult(
         baseline=state.baseline.name,
