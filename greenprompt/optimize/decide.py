@@ -4,7 +4,7 @@ A candidate is non-inferior when the one-sided lower confidence bound of its mea
 difference to the baseline (candidate - baseline, paired bootstrap over the items) is at
 least -D (--max-quality-loss). On the held-out split every candidate tested is corrected
 for the others with Holm's step-down procedure (Holm 1979): sorted by p-value, the i-th of
-m is tested at level alpha/(m - i), and testing stops at the first that fails. The p-value
+m (counting from 0) is tested at level alpha/(m - i), and testing stops at the first that fails. The p-value
 of a candidate is the bootstrap share of mean differences below -D.
 """
 
