@@ -12,6 +12,9 @@ import pytest
 from conftest import EXAMPLE, ROOT, SST2_FORMAT
 from fakes import invoke
 
+# One xdist worker for the tests that compare measured energy or CPU share (pyproject addopts).
+pytestmark = pytest.mark.xdist_group("energy")
+
 CONTRACT_KEYS = {
     "run_id", "model", "dataset", "scorer", "energy_method", "carbon_intensity_g_per_kwh",
     "variants", "frontier", "totals",

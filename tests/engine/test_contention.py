@@ -11,6 +11,9 @@ from greenprompt.engine.contention import ContentionProbe
 
 from fakes import write_proc
 
+# One xdist worker for the tests that compare measured energy or CPU share (pyproject addopts).
+pytestmark = pytest.mark.xdist_group("energy")
+
 
 def test_share_from_a_fake_proc_tree(tmp_path):
     probe = ContentionProbe(tmp_path)

@@ -15,6 +15,9 @@ from greenprompt.records.errors import GreenPromptError
 from conftest import EXAMPLE
 from fakes import PrefixBackend, invoke, write_rows
 
+# One xdist worker for the tests that compare measured energy or CPU share (pyproject addopts).
+pytestmark = pytest.mark.xdist_group("energy")
+
 # ---- pure logic --------------------------------------------------------------------
 
 
