@@ -13,6 +13,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "compare": "greenprompt.api.compare",
+    "optimize": "greenprompt.api.optimize",
+    "OptimizeConfig": "greenprompt.records.config",
+    "OptimizeResult": "greenprompt.records.optimize",
     "to_json": "greenprompt.api.compare",
     "check": "greenprompt.api.check",
     "estimate": "greenprompt.api.tools",
