@@ -56,6 +56,8 @@ def confirm(state: SearchState, test_split) -> Confirmation:
         return Confirmation(None, dev, {}, (), None)
     prompt_set = replace(state.prompt_set, variants=(state.baseline, *(m.variant for m in chosen)))
     result = state.run(engine_config(state.config, state.baseline.name, race=False), prompt_set, test_split)
+    if result.interrupted:
+        raise KeyboardInterrupt
     base_scores, _ = scores_of(result, state.baseline.name)
     tested = [(m.variant.name, paired(base_scores, scores_of(result, m.variant.name)[0])) for m in chosen]
     verdicts = holm(tested, state.config.max_quality_loss, alpha(state), state.config.bootstrap, state.config.seed)

@@ -109,6 +109,8 @@ def measure(state: SearchState, variants: Sequence[tuple[Variant, tuple[RewriteS
     prompt_set = replace(state.prompt_set, variants=members)
     result = state.run(engine_config(state.config, base, race=racing, budget=budget), prompt_set, state.dataset)
     state.runs.append(result)
+    if result.interrupted:  # Ctrl-C or SIGTERM inside the comparison: its run is stored, the search ends
+        raise KeyboardInterrupt
     summaries = {s.name: s for s in result.variants}
     for variant, lineage in ([(state.baseline, ())] if not racing else variants):
         summary = summaries.get(variant.name)

@@ -77,3 +77,14 @@ def test_a_budget_stops_the_search(tmp_path):
     result = optimize(tmp_path, rows=40, budget=90)
     assert 84 <= result.experiment.generations <= 90  # the baseline's 28, then 62 of round 1 (the engine stops at the budget)
     assert "budget of 90 generations is spent" in " ".join(result.notes)
+
+
+def test_an_interrupted_comparison_ends_the_search(tmp_path):
+    from fakes import FakeBackend
+
+    backend = FakeBackend(interrupt_after=3)
+    prompts, data = write_set(tmp_path, 20)
+    config = OptimizeConfig(prompts=str(prompts), dataset=str(data), rewrites=("answer-format",), bootstrap=0)
+    with pytest.raises(KeyboardInterrupt):
+        run_optimize(config, executor=LocalExecutor(lambda *_: backend))
+    assert backend.n_calls == 4  # round 0 stopped at its fourth call; no later round asked for more
