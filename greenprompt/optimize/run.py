@@ -37,6 +37,7 @@ class Chained:
 
 def chosen_rewrites(given: Sequence[str]) -> tuple[str, ...]:
     """--rewrites as names (repeated or comma-separated); empty: every rewrite."""
+    given = (given,) if isinstance(given, str) else given  # `rewrites: a,b` in an experiment file
     names = tuple(n.strip() for value in given for n in str(value).split(",") if n.strip())
     unknown = unknown_rewrites(names)
     if unknown:

@@ -314,8 +314,8 @@ def _as_in_config(name: str) -> Any:
     return dataclasses.field(default=f.default, metadata=f.metadata)
 
 
-def _rewrites_ok(value: tuple) -> bool:
-    return all(isinstance(v, str) and v.strip() for v in value)
+def _rewrites_ok(value: tuple | str) -> bool:
+    return isinstance(value, str) or all(isinstance(v, str) and v.strip() for v in value)
 
 
 @dataclass(frozen=True)

@@ -71,3 +71,13 @@ def test_compare_reads_the_same_file_and_skips_the_optimize_section(tmp_path):
     assert (config.budget, config.export) == (7, None)
     optimizing, _ = configure_optimize(experiment=exp, environ={})
     assert optimizing.budget == 500
+
+
+def test_rewrites_as_one_string_in_the_file_are_names_not_letters(tmp_path):
+    from greenprompt.optimize.run import chosen_rewrites
+
+    (tmp_path / "p.yaml").write_text(PROMPTS)
+    exp = tmp_path / "exp.yaml"
+    exp.write_text("prompts: p.yaml\noptimize:\n  rewrites: cap-output, constrain\n")
+    config, _ = configure_optimize(experiment=exp, environ={})
+    assert chosen_rewrites(config.rewrites) == ("cap-output", "constrain")
