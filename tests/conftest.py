@@ -40,9 +40,14 @@ def _isolated_home(_hashed_home, tmp_path, monkeypatch):
     # from other tests: each test generates what it checks.
     home = tmp_path / "greenprompt-home"
     shutil.copytree(_hashed_home, home)
-    # nor a token-energy calibration left by a quiet run of an earlier (module-scoped) test
+    # nor a token-energy calibration, kept dataset rows or token counts left by an earlier
+    # (module-scoped) test: whether a test reads its dataset through `datasets` or counts
+    # tokens with the encoder must not depend on the order tests run in
     from greenprompt.engine.calibration import CALIBRATION_FILE
+    from greenprompt.inputs.tokens import COUNTS_FILE
 
     (home / CALIBRATION_FILE).unlink(missing_ok=True)
+    (home / COUNTS_FILE).unlink(missing_ok=True)
+    shutil.rmtree(home / "datasets", ignore_errors=True)
     monkeypatch.setenv("GREENPROMPT_HOME", str(home))
     return home
