@@ -33,11 +33,11 @@ def alpha(state: SearchState) -> float:
 
 def dev_verdicts(state: SearchState) -> dict[str, Verdict]:
     """Every candidate greener than the baseline on the search split, tested against it
-    there (paired on the items both ran: racing may have dropped a candidate early)."""
+    there; one racing dropped is not (a greener one at least as good dominated it)."""
     base = state.measured[state.baseline.name]
     out = {}
     for m in state.measured.values():
-        if m is base or m.summary.energy_j is None or base.summary.energy_j is None:
+        if m is base or m.summary.energy_j is None or base.summary.energy_j is None or m.summary.dropped_by:
             continue
         if m.summary.energy_j < base.summary.energy_j:
             deltas = paired(base.scores, m.scores)

@@ -125,8 +125,10 @@ def measure(state: SearchState, variants: Sequence[tuple[Variant, tuple[RewriteS
 
 def frontier(measured: Sequence[Measured]) -> list[Measured]:
     """The members no other dominates on the search split (higher quality at no more J/query,
-    or less J/query at no less quality), greenest first; a member without energy is left out."""
-    points = [m for m in measured if m.summary.energy_j is not None]
+    or less J/query at no less quality), greenest first. Left out: a member without energy,
+    and one racing dropped (dominated with confidence; its figures cover its first items only,
+    where a lucky start once put it on the frontier)."""
+    points = [m for m in measured if m.summary.energy_j is not None and m.summary.dropped_by is None]
 
     def dominated(a: Measured) -> bool:
         qa, ea = a.summary.quality, a.summary.energy_j

@@ -48,6 +48,8 @@ def test_search_finds_the_cap_output_win(tmp_path):
     assert result.split == {"n_search": 70, "n_test": 30, "test_split": 0.3, "seed": 0}
     assert result.payback_queries == pytest.approx(result.experiment.energy_j / (base.test.energy_j - winner.test.energy_j))
     assert result.recommended in result.frontier
+    raced_out = [c for c in result.candidates if c.dev.dropped_by]
+    assert raced_out and not any(c.on_frontier or c.test for c in raced_out)  # dominated with confidence: never confirmed
     # the compressor's scoring pass (the real model's logits) is part of the search's footprint
     spent = result.experiment
     assert any(s.rewrite == "compress" for c in result.candidates for s in c.lineage)
