@@ -157,10 +157,22 @@ def proposals(state: SearchState, parents: Sequence[Measured]) -> list[tuple[Var
     return out
 
 
+def spent(state: SearchState, round_no: int) -> str:
+    """Why the budget stops the search after `round_no`, or ""."""
+    if state.remaining() is not None and state.remaining() <= 0:
+        return f"round {round_no}: the budget of {state.config.budget} generations is spent"
+    if state.config.budget_j is not None and state.spent_j() >= state.config.budget_j:
+        return f"round {round_no}: the energy budget of {state.config.budget_j:g} J is spent"
+    return ""
+
+
 def search_rounds(state: SearchState) -> None:
     """Round 0 (the baseline), then rounds of rewrites until a stopping rule holds."""
     measure(state, (), 0)
+    state.stop_reason = spent(state, 0)
     for round_no in range(1, state.config.rounds + 1):
+        if state.stop_reason:
+            return
         front = frontier(list(state.measured.values()))
         parents = [m for m in front if m.variant.name not in state.expanded][:BEAM]
         if round_no == 1:
@@ -175,13 +187,5 @@ def search_rounds(state: SearchState) -> None:
         before = {m.variant.name for m in front}
         measure(state, candidates, round_no)
         after = {m.variant.name for m in frontier(list(state.measured.values()))}
-        if state.remaining() is not None and state.remaining() <= 0:
-            state.stop_reason = f"round {round_no}: the budget of {state.config.budget} generations is spent"
-            return
-        if state.config.budget_j is not None and state.spent_j() >= state.config.budget_j:
-            state.stop_reason = f"round {round_no}: the energy budget of {state.config.budget_j:g} J is spent"
-            return
-        if not after - before:
-            state.stop_reason = f"round {round_no} added nothing to the frontier"
-            return
-    state.stop_reason = f"--rounds {state.config.rounds} done"
+        state.stop_reason = spent(state, round_no) or ("" if after - before else f"round {round_no} added nothing to the frontier")
+    state.stop_reason = state.stop_reason or f"--rounds {state.config.rounds} done"

@@ -90,3 +90,9 @@ def test_an_interrupted_comparison_ends_the_search(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         run_optimize(config, executor=LocalExecutor(lambda *_: backend))
     assert backend.n_calls == 4  # round 0 stopped at its fourth call; no later round asked for more
+
+
+def test_an_energy_budget_spent_by_the_baseline_stops_before_round_1(tmp_path):
+    result = optimize(tmp_path, rows=20, budget_j=0.001, rewrites=("cap-output",))
+    assert [c.name for c in result.candidates] == ["wordy"] and result.recommended == "wordy"
+    assert "round 0: the energy budget of 0.001 J is spent" in " ".join(result.notes)
