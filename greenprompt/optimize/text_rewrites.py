@@ -20,7 +20,8 @@ _DIRECTIVES = {
     "f1": "Answer with a short phrase.",
 }
 # a sentence that already pins the answer's form ("Answer with one word.", "Reply only with ...")
-_SIMILAR = re.compile(r"(?i)\b(answer|respond|reply|output|return)\b[^.!?]*\b(only|word|short phrase|just|number)\b")
+# ("Return the number of apples." is the task, not a directive: only answer/respond/reply count)
+_SIMILAR = re.compile(r"(?i)\b(answer|respond|reply)\b[^.!?]*\b(only|just|one(\s+\w+)?\s+word|single word|short phrase)\b")
 
 
 def directive(context: RewriteContext) -> str | None:

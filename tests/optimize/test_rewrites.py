@@ -84,6 +84,9 @@ def test_answer_format_goes_before_a_final_cue_and_replaces_a_similar_directive(
     [(child, step)] = by_rewrite(pinned, RewriteContext("numeric", (), "chat"), "answer-format")
     assert child.template == "Q: {{ q }}\nAnswer with the number only.\nA:"
     assert step.params["replaced"] == "Please reply with a single word only."
+    task = Variant("v", "Basket: {{ q }}\nReturn the number of apples.")
+    [(child, step)] = by_rewrite(task, RewriteContext("numeric", (), "chat"), "answer-format")
+    assert child.template == task.template + "\nAnswer with the number only." and step.params["replaced"] is None
     done = Variant("v", "Q: {{ q }}\nAnswer with the number only.")
     assert by_rewrite(done, RewriteContext("numeric", (), "chat"), "answer-format") == []
     assert by_rewrite(TERSE, RewriteContext("custom-unknown", (), "chat"), "answer-format") == []
