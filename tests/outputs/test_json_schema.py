@@ -103,6 +103,17 @@ def test_a_race_document_is_valid(validator, tmp_path):
     assert doc["race"] is not None and any(v["dropped_at_items"] for v in doc["variants"])
 
 
+def test_a_budget_stopped_document_with_warnings_is_valid(validator, tmp_path):
+    plan = {"A": (1.0, 1.0), "B": (0.5, 1.0)}
+    (tmp_path / "d.csv").write_text("n,target\n" + "\n".join(f"{i},yes" for i in range(4)) + "\n")
+    variants = "\n".join(f"  - {{name: {t}, template: '{t}: {{{{ n }}}}'}}" for t in plan)
+    # a label set none of the targets is in: every score is 0, and the document warns
+    (tmp_path / "set.yaml").write_text(f"dataset: d.csv\nscorer: choice:positive,negative\nvariants:\n{variants}\n")
+    doc = _document(Config(prompts=str(tmp_path / "set.yaml"), budget=3, bootstrap=0), ScriptedBackend(plan))
+    assert _problems(validator, doc) == []
+    assert doc["stopped_by"] is not None and doc["warnings"]
+
+
 def test_a_two_serving_profile_document_is_valid(validator, tmp_path):
     write_rows(tmp_path / "rows.tsv", 4)
     (tmp_path / "set.yaml").write_text(
