@@ -453,3 +453,30 @@ def write_reviews(path: Path, rows: int) -> Path:
             good = i % 2 == 0
             w.writerow([f"review #{i} it was {'good' if good else 'bad'} overall", "positive" if good else "negative"])
     return path
+
+
+class FlippingBackend:
+    """Answers the label ('positive' when the text says 'good', else 'negative') and then
+    filler words, always right under a `contains` scorer. A prompt holding `marker` is
+    long-winded (20 tokens) on the items numbered in `costly` and brief (1 token) on the
+    others; any other prompt the other way round. Texts read `... #<item> ...`. It is its
+    own factory: pass the instance as backend_factory."""
+
+    metadata = {"general.name": "flipping"}
+    has_chat_template = True
+
+    def __init__(self, marker: str, costly: set[int]):
+        self.marker, self.costly = marker, costly
+
+    def __call__(self, *_):
+        return self
+
+    def generate(self, request):
+        item = int(request.text.split("#")[1].split()[0])
+        word = "positive" if "good" in request.text else "negative"
+        long = (item in self.costly) == (self.marker in request.prompt_text())
+        n = 20 if long else 1
+        return BackendOutput(" ".join([word] + ["indeed"] * (n - 1)), len(request.prompt_text().split()), n, 0.0, 0.0, "stop")
+
+    def close(self):
+        pass

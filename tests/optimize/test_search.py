@@ -96,3 +96,23 @@ def test_an_energy_budget_spent_by_the_baseline_stops_before_round_1(tmp_path):
     result = optimize(tmp_path, rows=20, budget_j=0.001, rewrites=("cap-output",))
     assert [c.name for c in result.candidates] == ["wordy"] and result.recommended == "wordy"
     assert "round 0: the energy budget of 0.001 J is spent" in " ".join(result.notes)
+
+
+def test_a_candidate_greener_on_the_search_split_only_is_not_recommended(tmp_path):
+    from greenprompt.inputs.datasets import load_dataset
+    from greenprompt.optimize.split import split_dataset
+
+    from fakes import FlippingBackend
+
+    prompts, data = write_set(tmp_path, 60)
+    held_out = split_dataset(load_dataset(data), 0.5, 0).test
+    costly = {int(item.columns["text"].split("#")[1].split()[0]) for item in held_out.items}
+    backend = FlippingBackend("Give only the answer", costly)  # answer-format's directive under `contains`
+    config = OptimizeConfig(prompts=str(prompts), dataset=str(data), scorer="contains", rewrites=("answer-format",),
+                            test_split=0.5, bootstrap=300, rounds=1)
+    result = run_optimize(config, executor=LocalExecutor(backend, TokenMeter))
+    base, cand = result.candidates  # the baseline and its one answer-format rewrite
+    assert cand.dev.energy_j < base.dev.energy_j and cand.test.energy_j > base.test.energy_j
+    assert cand.test.verdict["non_inferior"]
+    assert result.recommended == "wordy" and result.payback_queries is None
+    assert f"{cand.name} non-inferior on the held-out split but not greener there than wordy" in " ".join(result.notes)
