@@ -180,7 +180,9 @@ def test_export_writes_the_old_files(store, tmp_path, run):
     out = tmp_path / "export"
     invoke("runs", "export", run, out, "--store", store, "-q")
     expected = EXPECTED / f"{run}.export"
-    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in expected.iterdir())
+    # issue 13 item 3: every export also writes the manifest that marks its folder as one
+    assert json.loads((out / "greenprompt-export.json").read_text())["run_id"] == run
+    assert sorted(p.name for p in out.iterdir() if p.name != "greenprompt-export.json") == sorted(p.name for p in expected.iterdir())
     results = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
     dropped = {r["name"] for r in results if r["dropped_by"]}
     for old in expected.iterdir():
