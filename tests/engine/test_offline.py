@@ -35,7 +35,7 @@ def no_network(monkeypatch):
 
 
 def test_compare_runs_with_sockets_blocked(no_network, tmp_path):
-    result = CliRunner().invoke(app, ["compare", str(EXAMPLE), "--limit", "1", "--json", "--export", str(tmp_path)])
+    result = CliRunner().invoke(app, ["compare", str(EXAMPLE), "--limit", "1", "--json", "--export", str(tmp_path / "out")])
     assert result.exit_code == 0, (result.stderr, result.exception)
     assert json.loads(result.stdout)["totals"]["generations"] == 4
     assert no_network == []
