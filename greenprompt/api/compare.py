@@ -22,20 +22,18 @@ from greenprompt.records import GateOutcome, PromptSet, RunResult
 from greenprompt.records.config import Config, check_names, resolve_config
 
 
-def configure(
-    prompts: str | Path | PromptSet | None = None,
-    experiment: str | Path | None = None,
-    given: Mapping[str, Any] | None = None,
-    environ: Mapping[str, str] | None = None,
-) -> tuple[Config, PromptSet | None]:
-    """The checked configuration from the keywords (or command line), the experiment file
-    and the GREENPROMPT_* environment, in that order (`resolve_config`); and the prompt set
-    when it is given as one or inline in the experiment file."""
+def gather_sources(
+    cls: type, caller: str, prompts: str | Path | PromptSet | None, experiment: str | Path | None,
+    given: Mapping[str, Any] | None,
+) -> tuple[dict[str, Any], dict[str, Any], PromptSet | None]:
+    """The keywords (checked against `cls`'s fields), the experiment file's values for
+    `cls`, and the prompt set when given as one or inline in the file: what `resolve_config`
+    ranks, for compare and optimize alike."""
     from greenprompt.inputs.experiment_file import load_experiment
 
     given = {k: str(v) if isinstance(v, Path) else v for k, v in (given or {}).items()}
-    check_names(Config, given, "compare()")
-    exp = load_experiment(experiment) if experiment is not None else None
+    check_names(cls, given, caller)
+    exp = load_experiment(experiment, cls) if experiment is not None else None
     from_file = dict(exp.values) if exp else {}
     prompt_set = None
     if isinstance(prompts, PromptSet):
@@ -47,6 +45,19 @@ def configure(
 
         prompt_set = prompt_set_from_data(exp.inline_prompts, exp.path)
         from_file["prompts"] = str(exp.path)
+    return given, from_file, prompt_set
+
+
+def configure(
+    prompts: str | Path | PromptSet | None = None,
+    experiment: str | Path | None = None,
+    given: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Config, PromptSet | None]:
+    """The checked configuration from the keywords (or command line), the experiment file
+    and the GREENPROMPT_* environment, in that order (`resolve_config`); and the prompt set
+    when it is given as one or inline in the experiment file."""
+    given, from_file, prompt_set = gather_sources(Config, "compare()", prompts, experiment, given)
     environ = os.environ if environ is None else environ
     resume = resume_requested(given, environ)
     if resume:  # the stored run's options, a conflicting one refused (api.resume)

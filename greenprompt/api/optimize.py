@@ -13,10 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from greenprompt.api.compare import gather_sources
 from greenprompt.optimize.run import run_optimize
 from greenprompt.outputs.files import write_text
 from greenprompt.records import PromptSet
-from greenprompt.records.config import OptimizeConfig, check_names, resolve_config
+from greenprompt.records.config import OptimizeConfig, resolve_config
 from greenprompt.records.optimize import OptimizeResult
 
 
@@ -29,22 +30,7 @@ def configure_optimize(
     """The checked configuration from the keywords (or command line), the experiment file
     (its top-level input options and its optimize: section) and the GREENPROMPT_*
     environment, in that order; and the prompt set when given as one or inline in the file."""
-    from greenprompt.inputs.experiment_file import load_experiment
-
-    given = {k: str(v) if isinstance(v, Path) else v for k, v in (given or {}).items()}
-    check_names(OptimizeConfig, given, "optimize()")
-    exp = load_experiment(experiment, OptimizeConfig) if experiment is not None else None
-    from_file = dict(exp.values) if exp else {}
-    prompt_set = None
-    if isinstance(prompts, PromptSet):
-        prompt_set, given["prompts"] = prompts, prompts.path
-    elif prompts is not None:
-        given["prompts"] = str(prompts)
-    elif exp is not None and exp.inline_prompts is not None:
-        from greenprompt.inputs.prompt_sets import prompt_set_from_data
-
-        prompt_set = prompt_set_from_data(exp.inline_prompts, exp.path)
-        from_file["prompts"] = str(exp.path)
+    given, from_file, prompt_set = gather_sources(OptimizeConfig, "optimize()", prompts, experiment, given)
     config = resolve_config(OptimizeConfig, given, from_file, os.environ if environ is None else environ)
     return config, prompt_set
 
