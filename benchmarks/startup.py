@@ -158,17 +158,19 @@ def fixed_cost(exe: str, pairs: int, work: Path, trees: dict[str, str | None]) -
     compare, loop = one_item_setup(work)
     env = {**os.environ, "GREENPROMPT_HOME": str(work / "home")}
     envs = {label: {**env, "PYTHONPATH": tree} if tree else env for label, tree in trees.items()}
+    # each copy its own store: a newer copy migrates a store to a schema an older one refuses
+    args = {label: [*compare[:-1], str(work / f"bench-{label}.db")] for label in trees}
     # One unmeasured round first: the page cache holds the model and libraries, and
     # greenprompt's own caches (model sha256, CPU power lookup) are filled, as on a second run.
-    for e in envs.values():
-        timed_child([exe, *compare], e)
+    for label, e in envs.items():
+        timed_child([exe, *args[label]], e)
     timed_child(loop, env)
     runs: dict[str, list] = {label: [] for label in envs}
     base = []
     for i in range(pairs):
         labels = list(envs) if i % 2 == 0 else list(envs)[::-1]  # A B loop, then B A loop
         for label in labels:
-            runs[label].append(timed_child([exe, *compare], envs[label]))
+            runs[label].append(timed_child([exe, *args[label]], envs[label]))
         base.append(timed_child(loop, env))
     print(f"\nFixed cost of one compare (1 item, variant {VARIANT}, --no-cache) vs a hand-written "
           f"llama-cpp-python loop, {pairs} rounds ({', '.join(envs)} and the loop, alternating):")
