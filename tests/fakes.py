@@ -444,6 +444,20 @@ class TokenMeter:
         return EnergyModel("estimated", "token test meter", {"j_per_prompt_token": 0.001, "j_per_completion_token": 0.05})
 
 
+# One wordy variant for optimize's searches on RamblingBackend (whose answers run to max_tokens)
+WORDY_PROMPTS = """\
+variants:
+  - name: wordy
+    system: You are a careful film critic.
+    template: |
+      Read the review below. Think about what the writer felt.
+
+      Review: {{ text }}
+
+      Is the review positive or negative?
+"""
+
+
 def write_reviews(path: Path, rows: int) -> Path:
     """A CSV of `rows` reviews 'review #i: good|bad ...' with labels positive|negative."""
     with path.open("w", newline="", encoding="utf-8") as f:

@@ -9,19 +9,7 @@ from greenprompt.api.optimize import configure_optimize, optimize
 from greenprompt.engine.local import LocalExecutor
 from greenprompt.inputs.prompt_sets import load_prompt_set
 
-from fakes import RamblingBackend, TokenMeter, write_reviews
-
-PROMPTS = """\
-variants:
-  - name: wordy
-    system: You are a careful film critic.
-    template: |
-      Read the review below. Think about what the writer felt.
-
-      Review: {{ text }}
-
-      Is the review positive or negative?
-"""
+from fakes import WORDY_PROMPTS, RamblingBackend, TokenMeter, write_reviews
 
 
 def fake() -> LocalExecutor:
@@ -29,7 +17,7 @@ def fake() -> LocalExecutor:
 
 
 def test_exported_winners_round_trip_through_compare(tmp_path):
-    (tmp_path / "p.yaml").write_text(PROMPTS)
+    (tmp_path / "p.yaml").write_text(WORDY_PROMPTS)
     data = write_reviews(tmp_path / "reviews.csv", 100)
     out, doc = tmp_path / "winners", tmp_path / "result.json"
     result = optimize(tmp_path / "p.yaml", dataset=data, scorer="exact", rounds=1, bootstrap=300,
@@ -51,7 +39,7 @@ def test_exported_winners_round_trip_through_compare(tmp_path):
 
 
 def test_the_experiment_files_optimize_section(tmp_path):
-    (tmp_path / "p.yaml").write_text(PROMPTS)
+    (tmp_path / "p.yaml").write_text(WORDY_PROMPTS)
     exp = tmp_path / "exp.yaml"
     exp.write_text("prompts: p.yaml\ndataset: d.csv\nlimit: 40\nbudget: 7\nvolume: 100\n"
                    "optimize:\n  test_split: 0.4\n  rounds: 2\n  rewrites: [cap-output]\n  export: out\n")
@@ -64,7 +52,7 @@ def test_the_experiment_files_optimize_section(tmp_path):
 def test_compare_reads_the_same_file_and_skips_the_optimize_section(tmp_path):
     from greenprompt.api.compare import configure
 
-    (tmp_path / "p.yaml").write_text(PROMPTS)
+    (tmp_path / "p.yaml").write_text(WORDY_PROMPTS)
     exp = tmp_path / "exp.yaml"
     exp.write_text("prompts: p.yaml\nbudget: 7\noptimize:\n  budget: 500\n  export: out\n")
     config, _ = configure(experiment=exp, environ={})
@@ -76,7 +64,7 @@ def test_compare_reads_the_same_file_and_skips_the_optimize_section(tmp_path):
 def test_rewrites_as_one_string_in_the_file_are_names_not_letters(tmp_path):
     from greenprompt.optimize.run import chosen_rewrites
 
-    (tmp_path / "p.yaml").write_text(PROMPTS)
+    (tmp_path / "p.yaml").write_text(WORDY_PROMPTS)
     exp = tmp_path / "exp.yaml"
     exp.write_text("prompts: p.yaml\noptimize:\n  rewrites: cap-output, constrain\n")
     config, _ = configure_optimize(experiment=exp, environ={})

@@ -11,24 +11,12 @@ from greenprompt.optimize.run import run_optimize
 from greenprompt.records.config import OptimizeConfig
 from greenprompt.records.errors import GreenPromptError
 
-from fakes import RamblingBackend, TokenMeter, write_reviews
-
-PROMPTS = """\
-variants:
-  - name: wordy
-    system: You are a careful film critic.
-    template: |
-      Read the review below. Think about what the writer felt.
-
-      Review: {{ text }}
-
-      Is the review positive or negative?
-"""
+from fakes import WORDY_PROMPTS, RamblingBackend, TokenMeter, write_reviews
 
 
 def write_set(tmp_path: Path, rows: int) -> tuple[Path, Path]:
     prompts = tmp_path / "prompts.yaml"
-    prompts.write_text(PROMPTS)
+    prompts.write_text(WORDY_PROMPTS)
     return prompts, write_reviews(tmp_path / "reviews.csv", rows)
 
 
