@@ -93,9 +93,7 @@ class Progress:
 
 def run_task(task: Task, rows: int, budget_per_item: int):
     """One search with its own store and home; returns (result, n, budget, wall s)."""
-    # not `from greenprompt import optimize`: once the greenprompt/optimize/ subpackage is imported,
-    # that name is the subpackage (measured: "TypeError: 'module' object is not callable")
-    from greenprompt.api.optimize import optimize
+    from greenprompt import optimize
 
     n = min(rows, available_rows(task.data))
     n_search, _ = split_sizes(n)

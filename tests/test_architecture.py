@@ -43,8 +43,8 @@ def test_every_ignored_import_says_why():
     [
         ({"records/inputs.py": "import greenprompt.cli.app"}, "Layers"),  # records reaching up to the CLI
         ({"analysis/pareto.py": "from greenprompt.engine import store"}, "Layers"),  # analysis reaching the engine
-        ({"optimize/__init__.py": "import greenprompt.api.compare"}, "Layers"),  # the search reaching up to the API
-        ({"engine/plan.py": "import greenprompt.optimize"}, "Layers"),  # the engine reaching up to the search
+        ({"optimizer/__init__.py": "import greenprompt.api.compare"}, "Layers"),  # the search reaching up to the API
+        ({"engine/plan.py": "import greenprompt.optimizer"}, "Layers"),  # the engine reaching up to the search
         ({"outputs/units.py": "import greenprompt.analysis.stats"}, "Outputs read result records only"),
         (  # two modules of one package importing each other
             {"inputs/prompt_sets.py": "import greenprompt.inputs.tokens", "inputs/tokens.py": "import greenprompt.inputs.prompt_sets"},

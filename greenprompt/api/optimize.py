@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from greenprompt.api.compare import gather_sources
-from greenprompt.optimize.run import run_optimize
+from greenprompt.optimizer.run import run_optimize
 from greenprompt.outputs.files import write_text
 from greenprompt.records import PromptSet
 from greenprompt.records.config import OptimizeConfig, resolve_config

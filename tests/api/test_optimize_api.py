@@ -2,6 +2,8 @@
 section reach the search; the exported winners round-trip through compare unchanged."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from greenprompt.api.compare import compare
@@ -62,10 +64,20 @@ def test_compare_reads_the_same_file_and_skips_the_optimize_section(tmp_path):
 
 
 def test_rewrites_as_one_string_in_the_file_are_names_not_letters(tmp_path):
-    from greenprompt.optimize.run import chosen_rewrites
+    from greenprompt.optimizer.run import chosen_rewrites
 
     (tmp_path / "p.yaml").write_text(WORDY_PROMPTS)
     exp = tmp_path / "exp.yaml"
     exp.write_text("prompts: p.yaml\noptimize:\n  rewrites: cap-output, constrain\n")
     config, _ = configure_optimize(experiment=exp, environ={})
     assert chosen_rewrites(config.rewrites) == ("cap-output", "constrain")
+
+
+def test_the_public_name_is_the_function_after_the_search_package_is_imported():
+    # the search's subpackage was named greenprompt.optimize: once imported, the package attribute
+    # `optimize` was that module, and `from greenprompt import optimize` was not callable
+    code = ("import greenprompt.optimizer.run\n"
+            "from greenprompt import optimize\n"
+            "print(callable(optimize), optimize.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "greenprompt.api.optimize"]

@@ -3,7 +3,7 @@ correction making a borderline candidate fail when tested among several."""
 
 import numpy as np
 
-from greenprompt.optimize.decide import holm, paired, verdict
+from greenprompt.optimizer.decide import holm, paired, verdict
 
 MARGIN, ALPHA, B = 0.02, 0.05, 2000
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Sequence
 
-from greenprompt.optimize.decide import MIN_CLAIM_ITEMS, Verdict, holm, paired, verdict
-from greenprompt.optimize.search import SearchState, engine_config, scores_of
+from greenprompt.optimizer.decide import MIN_CLAIM_ITEMS, Verdict, holm, paired, verdict
+from greenprompt.optimizer.search import SearchState, engine_config, scores_of
 from greenprompt.records import RunResult, VariantSummary
 from greenprompt.records.optimize import Candidate, Figures
 

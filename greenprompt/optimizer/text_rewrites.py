@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from greenprompt.optimize import static_text
-from greenprompt.optimize.rewrite_base import Proposal, RewriteContext, rewrite
+from greenprompt.optimizer import static_text
+from greenprompt.optimizer.rewrite_base import Proposal, RewriteContext, rewrite
 from greenprompt.records import Variant
 
 # --- answer-format ------------------------------------------------------------------------

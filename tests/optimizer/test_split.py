@@ -2,7 +2,7 @@
 
 import pytest
 
-from greenprompt.optimize.split import split_dataset
+from greenprompt.optimizer.split import split_dataset
 from greenprompt.records import Dataset, Item
 from greenprompt.records.errors import GreenPromptError
 

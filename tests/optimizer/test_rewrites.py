@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from greenprompt.optimize import static_text
-from greenprompt.optimize.param_rewrites import NUMBER_GRAMMAR
-from greenprompt.optimize.rewrites import REWRITES, ParentEvidence, RewriteContext, describe, propose, unknown_rewrites
+from greenprompt.optimizer import static_text
+from greenprompt.optimizer.param_rewrites import NUMBER_GRAMMAR
+from greenprompt.optimizer.rewrites import REWRITES, ParentEvidence, RewriteContext, describe, propose, unknown_rewrites
 from greenprompt.records import GenerationParams, Item, Variant
 from greenprompt.records.optimize import RewriteStep
 

@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import replace
 
-from greenprompt.optimize.rewrite_base import Proposal, RewriteContext, rewrite
+from greenprompt.optimizer.rewrite_base import Proposal, RewriteContext, rewrite
 from greenprompt.records import Variant
 
 # --- cap-output ---------------------------------------------------------------------------

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from greenprompt.inputs.gguf import default_model_path
-from greenprompt.optimize import static_text
-from greenprompt.optimize.compress import TokenInfo, compressor, drop_least_informative, load_scoring_model
-from greenprompt.optimize.rewrites import RewriteContext, propose
+from greenprompt.optimizer import static_text
+from greenprompt.optimizer.compress import TokenInfo, compressor, drop_least_informative, load_scoring_model
+from greenprompt.optimizer.rewrites import RewriteContext, propose
 from greenprompt.records import Variant
 
 TEXT = "Classify the review.\nThe review below is short and quite clear {{ text }} here\nAnswer: now"

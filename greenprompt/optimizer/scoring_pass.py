@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from greenprompt.engine.metering import make_meter
-from greenprompt.optimize.compress import compressor, load_scoring_model
+from greenprompt.optimizer.compress import compressor, load_scoring_model
 from greenprompt.records import RunModel
 from greenprompt.records.config import CPU
 

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from greenprompt.optimize import static_text
+from greenprompt.optimizer import static_text
 
 # The scoring model's context: prompts' static text is short. `logits_all` allocates
 # n_ctx x vocabulary floats (512 x 49,152 x 4 bytes = 100 MB for the default model);

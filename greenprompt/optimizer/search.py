@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
-from greenprompt.optimize.rewrites import ParentEvidence, RewriteContext, propose
+from greenprompt.optimizer.rewrites import ParentEvidence, RewriteContext, propose
 from greenprompt.records import Dataset, PromptSet, RunResult, Variant, VariantSummary
 from greenprompt.records.config import RACE, Config, OptimizeConfig
 from greenprompt.records.optimize import RewriteStep

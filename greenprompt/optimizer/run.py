@@ -11,11 +11,11 @@ from greenprompt.engine.driver import DEFAULT_SCORER, run_comparison
 from greenprompt.inputs.carbon import gco2e
 from greenprompt.inputs.prompt_sets import load_prompt_set
 from greenprompt.inputs.resolve import resolve_inputs
-from greenprompt.optimize.confirm import Confirmation, candidates, claim_note, confirm, outcome_note
-from greenprompt.optimize.rewrites import REWRITES, RewriteContext, unknown_rewrites
-from greenprompt.optimize.scoring_pass import MeteredCompressor
-from greenprompt.optimize.search import SearchState, frontier, search_rounds
-from greenprompt.optimize.split import split_dataset
+from greenprompt.optimizer.confirm import Confirmation, candidates, claim_note, confirm, outcome_note
+from greenprompt.optimizer.rewrites import REWRITES, RewriteContext, unknown_rewrites
+from greenprompt.optimizer.scoring_pass import MeteredCompressor
+from greenprompt.optimizer.search import SearchState, frontier, search_rounds
+from greenprompt.optimizer.split import split_dataset
 from greenprompt.records import PromptSet, RunResult, Span, Variant
 from greenprompt.records.config import OptimizeConfig
 from greenprompt.records.errors import GreenPromptError

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from greenprompt.engine.local import LocalExecutor
-from greenprompt.optimize.run import run_optimize
+from greenprompt.optimizer.run import run_optimize
 from greenprompt.records.config import OptimizeConfig
 from greenprompt.records.errors import GreenPromptError
 
@@ -88,7 +88,7 @@ def test_an_energy_budget_spent_by_the_baseline_stops_before_round_1(tmp_path):
 
 def test_a_candidate_greener_on_the_search_split_only_is_not_recommended(tmp_path):
     from greenprompt.inputs.datasets import load_dataset
-    from greenprompt.optimize.split import split_dataset
+    from greenprompt.optimizer.split import split_dataset
 
     from fakes import FlippingBackend
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Sequence
 
-from greenprompt.optimize import param_rewrites, text_rewrites
-from greenprompt.optimize.rewrite_base import REWRITES, ParentEvidence, RewriteContext, candidate_name, registered
+from greenprompt.optimizer import param_rewrites, text_rewrites
+from greenprompt.optimizer.rewrite_base import REWRITES, ParentEvidence, RewriteContext, candidate_name, registered
 from greenprompt.records import Variant
 from greenprompt.records.optimize import RewriteStep
 
