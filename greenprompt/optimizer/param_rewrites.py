@@ -63,8 +63,10 @@ def cap_output(variant: Variant, context: RewriteContext) -> list[Proposal]:
 
 # --- constrain ----------------------------------------------------------------------------
 
-# optionally signed, optionally decimal: what the numeric scorer's first number reads
-NUMBER_GRAMMAR = 'root ::= "-"? [0-9]+ ("." [0-9]+)?'
+# optionally signed, optionally decimal: what the numeric scorer's first number reads. The digit
+# counts are bounded: with `[0-9]+` the small models ran on to max_tokens with digits
+# (48 of them on the arithmetic benchmark), since nothing made them stop.
+NUMBER_GRAMMAR = 'root ::= "-"? [0-9]{1,12} ("." [0-9]{1,6})?'
 
 
 def choice_grammar(words: tuple[str, ...]) -> str:

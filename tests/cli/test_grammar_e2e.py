@@ -53,3 +53,27 @@ def test_a_grammar_llama_cpp_cannot_parse_is_one_error_line(tmp_path):
         "error: variant 'constrained': llama.cpp cannot parse the grammar 'root ::= positive |' "
         "(GBNF with a 'root' rule, e.g. root ::= \"yes\" | \"no\")"
     ]
+
+
+def test_the_number_grammar_ends_the_answer(tmp_path):
+    """optimize's `constrain` rewrite for numeric scorers: every answer is one bounded number
+    that ends before max_tokens (with `[0-9]+` the default model wrote digits until the cap)."""
+    import re
+
+    from greenprompt.optimizer.param_rewrites import NUMBER_GRAMMAR
+
+    data = tmp_path / "sums.csv"
+    data.write_text("q,answer\nWhat is 17 plus 25?,42\nWhat is 120 minus 45?,75\n", encoding="utf-8")
+    prompts = tmp_path / "sums.yaml"
+    prompts.write_text(yaml.safe_dump({
+        "dataset": str(data), "target": "answer", "scorer": "numeric",
+        "variants": [{"name": "n", "template": "{{ q }} Answer with the number only.", "max_tokens": 40,
+                      "grammar": NUMBER_GRAMMAR}],
+    }, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "export"
+    invoke("compare", prompts, "--bootstrap", 0, "--export", out, "-q")
+    rows = [json.loads(line) for line in (out / "generations.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 2
+    for r in rows:
+        assert re.fullmatch(r"-?[0-9]{1,12}(\.[0-9]{1,6})?", r["output"].strip()), r["output"]
+        assert r["completion_tokens"] < 40, r
