@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from greenprompt.records.config_groups import ExecutionConfig, HostedConfig
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.inputs import MODES, SERVING_PROFILES, ModelSpec
 from greenprompt.records.options import (  # noqa: F401  (re-exported: callers import them from here)
@@ -111,9 +112,9 @@ class InputConfig:
         if unknown:
             raise GreenPromptError(f"stored configuration: unknown option(s) {', '.join(unknown)}")
         values = dict(data)
-        for name in ("models", "check_variants"):
-            if isinstance(values.get(name), list):
-                values[name] = tuple(_model_spec(v) if name == "models" else v for v in values[name])
+        for name, value in data.items():  # JSON has lists where the config has tuples
+            if isinstance(value, list):
+                values[name] = tuple(_model_spec(v) if name == "models" else v for v in value)
         return cls(**values)
 
 
@@ -167,7 +168,7 @@ GATE = "thresholds:"
 
 
 @dataclass(frozen=True)
-class Config(InputConfig):
+class Config(HostedConfig, ExecutionConfig, InputConfig):
     """Everything `greenprompt compare` takes; None means "from the prompt set, else default"."""
 
     scorer: str | None = option(None, "exact, contains, regex:PAT, choice:1=positive,0=negative, numeric[:TOL], f1.")
@@ -319,7 +320,7 @@ def _rewrites_ok(value: tuple | str) -> bool:
 
 
 @dataclass(frozen=True)
-class OptimizeConfig(InputConfig):
+class OptimizeConfig(HostedConfig, ExecutionConfig, InputConfig):
     """Everything `greenprompt optimize` takes: the input options, the scoring and metering
     options it shares with compare, and its own (the experiment file's `optimize:` section)."""
 
