@@ -106,11 +106,14 @@ def parse_text(kind: type, text: str, where: str) -> Any:
     return text
 
 
-def env_values(cls: type, environ: Mapping[str, str]) -> dict[str, Any]:
-    """The fields set by GREENPROMPT_* variables (empty ones count as unset), parsed by type."""
+def env_values(cls: type, environ: Mapping[str, str], skip: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The fields set by GREENPROMPT_* variables (empty ones count as unset), parsed by type.
+    Fields in `skip` (set by a source that wins) are not read, so a bad variable there is moot."""
     values = {}
     for f in dataclasses.fields(cls):
         name = env_name(f)
+        if f.name in skip or meta(f).folds_into in skip:
+            continue
         if name and environ.get(name):
             values[f.name] = parse_text(field_type(cls, f.name), environ[name], name)
     return values
@@ -143,7 +146,8 @@ def resolve_config(cls: type, given: Mapping[str, Any], from_file: Mapping[str, 
     """THE precedence rule, per field: the command line or API keyword (`given`), else the
     experiment file, else the GREENPROMPT_* environment, else the field's default. Checked."""
     check_names(cls, given, "options")
-    sources = [fold(cls, given), fold(cls, from_file), fold(cls, env_values(cls, environ))]
+    sources = [fold(cls, given), fold(cls, from_file)]
+    sources.append(fold(cls, env_values(cls, environ, skip={name for source in sources for name in source})))
     values = {}
     for f in dataclasses.fields(cls):
         for source in sources:

@@ -44,6 +44,15 @@ def test_a_bad_environment_value_names_the_variable(name, value, message):
         env_values(Config, {name: value})
 
 
+def test_a_bad_environment_value_is_moot_where_a_winning_source_sets_the_field():
+    """GREENPROMPT_LIMIT=abc with --limit 2 (or a file's limit) is never read, so it is no error."""
+    environ = {"GREENPROMPT_LIMIT": "abc", "GREENPROMPT_MODEL": "bad model"}
+    assert resolve_config(Config, {"prompts": "p", "limit": 2, "models": ("y",)}, {}, environ).limit == 2
+    assert resolve_config(Config, {"prompts": "p"}, {"limit": 3, "model": "x"}, environ).models == ("x",)
+    with pytest.raises(GreenPromptError, match="GREENPROMPT_LIMIT=abc"):
+        resolve_config(Config, {"prompts": "p"}, {}, environ)
+
+
 def test_environment_values_are_parsed_by_field_type():
     values = env_values(
         Config,
