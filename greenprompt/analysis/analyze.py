@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from greenprompt.analysis.energy_fit import fit_energy
+from greenprompt.analysis.hosted import frontier_cost, variant_hosted
 from greenprompt.analysis.projection import project
 from greenprompt.analysis.race import Drops, replay_drops
 from greenprompt.analysis.stats import bootstrap, collect
@@ -47,7 +48,7 @@ def analyze(
             names, generations, scores, options.repeats, options.race_confidence, options.seed, options.race_margin
         )
     dropped = dropped or {}
-    variants, recommended = summarize(names, generations, scores, options.min_quality, dropped)
+    variants, recommended = summarize(names, generations, scores, options.min_quality, dropped, frontier_cost(options))
     present = [n for n in names if any(v.name == n for v in variants)]
     baseline = options.baseline or (present[0] if present else None)
     stats = {}
@@ -59,6 +60,7 @@ def analyze(
             v,
             stats=stats.get(v.name),
             projection=project(v, options.volume_per_day, options.price_in, options.price_out),
+            hosted=variant_hosted(v, options),
         )
         for v in variants
     )

@@ -168,6 +168,7 @@ def build_result(
         strategy=options.strategy,
         race_confidence=options.race_confidence,
         race_margin=options.race_margin,
+        frontier_on=options.frontier_on,
         warnings=analysed.warnings,
         budget_stop=None if interrupted or header.config is None else BudgetStop.of(
             header.config.budget, len(generations), planned

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from statistics import fmean
-from typing import Sequence
+from typing import Callable, Sequence
 
 from greenprompt.analysis.pareto import cheapest_meeting, knee, pareto_ranks
 from greenprompt.analysis.race import Drops
@@ -43,12 +43,17 @@ def summarize_variant(name: str, gens: Sequence[Generation], scores: Sequence[fl
     )
 
 
+def _or_inf(value: float | None) -> float:
+    return float("inf") if value is None else value
+
+
 def summarize(
     names: Sequence[str],
     generations: Sequence[Generation],
     scores: Sequence[float],
     min_quality: float | None = None,
     dropped: Drops | None = None,
+    cost: Callable[[VariantSummary], float | None] | None = None,
 ) -> tuple[tuple[VariantSummary, ...], str | None]:
     """Summaries sorted by Pareto rank then quality, and the variant recommended for
     `min_quality` (the greenest meeting it), or None.
@@ -58,7 +63,9 @@ def summarize(
     recommended, even when its mean over its fewer items would look non-dominated beside
     the others' means over all items. The frontier, the knee and the recommendation are
     computed among the variants that ran to the end; the dropped ones share the rank
-    behind the last of their fronts."""
+    behind the last of their fronts. `cost` is the carbon they rank on (default: the
+    measured gCO2e/query; `--frontier-on hosted:P/M` gives a projected one)."""
+    cost = cost or (lambda s: s.gco2e)
     dropped = dropped or {}
     by_name: dict[str, tuple[list[Generation], list[float]]] = {n: ([], []) for n in names}
     for g, s in zip(generations, scores):
@@ -66,7 +73,8 @@ def summarize(
         by_name[g.variant][1].append(s)
     summaries = [summarize_variant(n, *by_name[n]) for n in names if by_name[n][0]]
     ranked = [s for s in summaries if s.name not in dropped]
-    points = [(s.quality, s.gco2e) for s in ranked]
+    points = [(s.quality, cost(s)) for s in ranked]
+    costs = {s.name: c for s, (_, c) in zip(ranked, points)}
     ranks = pareto_ranks(points)
     k = knee(points, ranks)
     ranked = [replace(s, pareto_rank=r, on_frontier=r == 1, knee=i == k) for i, (s, r) in enumerate(zip(ranked, ranks))]
@@ -82,6 +90,6 @@ def summarize(
         recommended = ranked[best].name if best is not None else None
     order = sorted(
         ranked + out,
-        key=lambda s: (s.pareto_rank, -s.quality, s.gco2e if s.gco2e is not None else float("inf")),
+        key=lambda s: (s.pareto_rank, -s.quality, _or_inf(costs.get(s.name, s.gco2e))),
     )
     return tuple(order), recommended

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from greenprompt.api.engine import run_comparison
 from greenprompt.api.gate import apply_gate
 from greenprompt.api.resume import resume_requested, resumed_config
+from greenprompt.inputs.hosted_models import check_hosted
 from greenprompt.outputs.files import write_text
 from greenprompt.records import GateOutcome, PromptSet, RunResult
 from greenprompt.records.config import Config, check_names, resolve_config
@@ -62,8 +63,10 @@ def configure(
     resume = resume_requested(given, environ)
     if resume:  # the stored run's options, a conflicting one refused (api.resume)
         config, stored_set = resumed_config(resume, given, from_file, environ)
+        check_hosted(config.hosted, config.hosted_zone, config.frontier_on)
         return config, prompt_set or stored_set
     config = resolve_config(Config, given, from_file, environ)
+    check_hosted(config.hosted, config.hosted_zone, config.frontier_on)  # before any generation
     return config, prompt_set
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from greenprompt.api.compare import gather_sources
+from greenprompt.inputs.hosted_models import check_hosted
 from greenprompt.optimizer.run import run_optimize
 from greenprompt.outputs.files import write_text
 from greenprompt.records import PromptSet
@@ -32,6 +33,7 @@ def configure_optimize(
     environment, in that order; and the prompt set when given as one or inline in the file."""
     given, from_file, prompt_set = gather_sources(OptimizeConfig, "optimize()", prompts, experiment, given)
     config = resolve_config(OptimizeConfig, given, from_file, os.environ if environ is None else environ)
+    check_hosted(config.hosted, config.hosted_zone, config.frontier_on)  # before any generation
     return config, prompt_set
 
 

@@ -36,8 +36,12 @@ def show_run(
     bootstrap: int | None = None,
     export: str | Path | None = None,
     parquet: bool = False,
+    hosted: tuple[str, ...] = (),
+    hosted_zone: str | None = None,
+    frontier_on: str | None = None,
 ) -> RunResult:
-    """A stored run recomputed from the store (no model needed), optionally re-scored and exported."""
+    """A stored run recomputed from the store (no model needed), optionally re-scored and exported.
+    `hosted`, `hosted_zone`, `frontier_on` replace the stored projections' options when given."""
     from greenprompt.analysis.result import result_from_store
 
     with open_store(store) as s:
@@ -45,7 +49,10 @@ def show_run(
     names = stored.header.variant_names
     if baseline is not None and baseline not in names:
         raise GreenPromptError(f"--baseline {baseline}: no such variant; variants: {', '.join(names)}")
-    result = result_from_store(stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, n_bootstrap=bootstrap)
+    projections = _hosted_overrides(stored.header, hosted, hosted_zone, frontier_on)
+    result = result_from_store(
+        stored, scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, n_bootstrap=bootstrap, **projections
+    )
     if export is None:
         return result
     from dataclasses import replace
@@ -53,6 +60,18 @@ def show_run(
     from greenprompt.outputs.export import export_profiles
 
     return replace(result, written=export_profiles(result, export, parquet))
+
+
+def _hosted_overrides(header, hosted: tuple[str, ...], zone: str | None, frontier_on: str | None) -> dict[str, Any]:
+    """The hosted-projection overrides of a stored run's analysis, checked against the
+    options they combine with (None keeps the stored value)."""
+    from greenprompt.analysis.result import analysis_options
+    from greenprompt.inputs.hosted_models import check_hosted
+
+    overrides = {"hosted": tuple(hosted) or None, "hosted_zone": zone, "frontier_on": frontier_on}
+    options = analysis_options(header, **overrides)
+    check_hosted(options.hosted, options.hosted_zone, options.frontier_on)
+    return overrides
 
 
 def export_stored_run(run: str, directory: str | Path, store: str | Path | None = None, parquet: bool = False) -> tuple[str, list[Path]]:
@@ -81,15 +100,20 @@ def report(
     html: str | Path | None = None,
     png: str | Path | None = None,
     svg: str | Path | None = None,
+    hosted: tuple[str, ...] = (),
+    hosted_zone: str | None = None,
+    frontier_on: str | None = None,
 ) -> tuple[str, list[Path]]:
-    """Write a stored run's HTML report and chart images: (run id, files written)."""
+    """Write a stored run's HTML report and chart images: (run id, files written); the
+    hosted options as `show_run`'s."""
     from greenprompt.analysis.result import result_from_store
     from greenprompt.outputs.html import write_html, write_image
 
     if not any((html, png, svg)):
         raise GreenPromptError("nothing to write: give --html FILE, --png FILE and/or --svg FILE")
     with open_store(store) as s:
-        result = result_from_store(s.load_run(run))
+        stored = s.load_run(run)
+    result = result_from_store(stored, **_hosted_overrides(stored.header, hosted, hosted_zone, frontier_on))
     written = [write_html(result, Path(html))] if html else []
     written += [write_image(result, Path(image)) for image in (png, svg) if image]
     return result.run_id, written

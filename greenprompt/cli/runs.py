@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,6 +10,17 @@ import typer
 
 from greenprompt.cli.commands import Group
 from greenprompt.cli.common import JsonOption, QuietOption, RunArgument, StoreOption, done, print_json, stdout
+from greenprompt.records.config_groups import HostedConfig
+from greenprompt.records.options import meta
+
+
+def _help(name: str) -> str:  # the option's help as compare and optimize declare it
+    return meta(next(f for f in dataclasses.fields(HostedConfig) if f.name == name)).help
+
+
+HostedOption = Annotated[Optional[list[str]], typer.Option("--hosted", help=_help("hosted"))]
+HostedZoneOption = Annotated[Optional[str], typer.Option("--hosted-zone", help=_help("hosted_zone"))]
+FrontierOnOption = Annotated[Optional[str], typer.Option("--frontier-on", help=_help("frontier_on"))]
 
 runs_app = typer.Typer(cls=Group, help="Stored runs: list, show, export, remove.", no_args_is_help=True)
 
@@ -62,6 +74,9 @@ def runs_show(
     export: Annotated[
         Optional[Path], typer.Option(help="Also write the ranked prompt files, results.csv and generations.jsonl here.")
     ] = None,
+    hosted: HostedOption = None,
+    hosted_zone: HostedZoneOption = None,
+    frontier_on: FrontierOnOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -70,7 +85,8 @@ def runs_show(
     from greenprompt.cli.compare import present
 
     result = show_run(
-        run, store, scorer=scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, bootstrap=bootstrap, export=export
+        run, store, scorer=scorer, min_quality=min_quality, baseline=baseline, ci_level=ci_level, bootstrap=bootstrap, export=export,
+        hosted=tuple(hosted or ()), hosted_zone=hosted_zone, frontier_on=frontier_on,
     )
     present(result, as_json, quiet, export)
 
@@ -104,11 +120,16 @@ def report(
     png: Annotated[Optional[Path], typer.Option(help="Write the chart as PNG here.")] = None,
     svg: Annotated[Optional[Path], typer.Option(help="Write the chart as SVG here.")] = None,
     store: StoreOption = None,
+    hosted: HostedOption = None,
+    hosted_zone: HostedZoneOption = None,
+    frontier_on: FrontierOnOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Write a stored run's report: interactive HTML (no network needed) and static images."""
     from greenprompt.api.runs import report as write_report
 
-    run_id, written = write_report(run, store, html=html_file, png=png, svg=svg)
+    run_id, written = write_report(
+        run, store, html=html_file, png=png, svg=svg, hosted=tuple(hosted or ()), hosted_zone=hosted_zone, frontier_on=frontier_on
+    )
     done(as_json, quiet, f"wrote {', '.join(map(str, written))}", {"run_id": run_id, "written": list(map(str, written))})

@@ -109,6 +109,7 @@ def variant_row(s: VariantSummary) -> dict[str, Any]:
         "dropped_at_items": s.dropped_at,
         "dropped_by": s.dropped_by,
         "cascade": asdict(s.cascade) if s.cascade else None,
+        "hosted": [h.to_dict() for h in s.hosted],  # EcoLogits projections (--hosted), never measured
     }
 
 
@@ -229,6 +230,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "variants": [{**variant_row(v), **point_identity(result, v)} for v in result.variants],
         "frontier": [v.name for v in result.variants if v.on_frontier],
         "knee": knee,
+        "frontier_on": result.frontier_on,  # null/local: measured carbon; hosted:P/M: that projection's midpoint
         "min_quality": result.min_quality,
         "recommended": result.recommended,
         "chosen": result.chosen.to_dict(),  # the variant the gate tests by default, and why

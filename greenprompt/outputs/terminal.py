@@ -10,6 +10,7 @@ from greenprompt.inputs.gguf import parameter_label
 from greenprompt.outputs import budget, document, energy_lines, notices, reuse, units
 from greenprompt.outputs.chart import frontier_chart
 from greenprompt.outputs.document import energy_method
+from greenprompt.outputs.hosted import print_hosted
 from greenprompt.outputs.tables import (
     cascade_tables,
     comparison_tables,
@@ -132,6 +133,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
         console.print(Text(line))
     _print_tables(comparison_tables(result, console), console)
     _print_tables(projection_tables(result, console), console)
+    print_hosted(result, console)  # projections, after every measured figure of the variants
     console.print(Text(energy_model_line(result), style="dim"))
     for line in footprint_lines(result):
         console.print(Text(line))

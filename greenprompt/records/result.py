@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from greenprompt.records.generation import Generation
+from greenprompt.records.hosted import HostedProjection
 from greenprompt.records.inputs import CarbonIntensity, DatasetInfo, ModelInfo, PromptSet, RunModel
 
 # A frontier variant that is on the frontier in fewer resamples than this is flagged.
@@ -90,6 +91,7 @@ class VariantSummary:
     dropped_by: str | None = None  # racing: the variant that dominated it with confidence
     prefix_tokens: float = 0.0  # prompt tokens per query served from the prefix cache
     cascade: CascadeInfo | None = None  # set on cascade points
+    hosted: tuple[HostedProjection, ...] = ()  # EcoLogits projections (--hosted), never measured
 
     @property
     def uncertain(self) -> bool:
@@ -226,6 +228,7 @@ class RunResult:
     race_confidence: float = 0.95
     race_margin: float = 0.0
     other_servings: tuple["RunResult", ...] = ()  # the same run under further serving profiles
+    frontier_on: str | None = None  # hosted:P/M when the frontier ranks on that projection (--frontier-on)
     warnings: tuple[str, ...] = ()  # what makes the scores say nothing (a label set no target is in, all zeros)
     budget_stop: BudgetStop | None = None  # --budget ended the run before every planned job ran
     # set by the API after the run (greenprompt.api.compare), never stored

@@ -40,6 +40,12 @@ class AnalysisOptions:
     strategy: str = "exhaustive"
     race_confidence: float = 0.95  # racing's settings, recorded with the run
     race_margin: float = 0.0
+    hosted: tuple = ()  # PROVIDER/MODEL projected with EcoLogits (--hosted)
+    hosted_zone: str | None = None
+    frontier_on: str | None = None  # None/local: measured carbon; hosted:P/M: that projection
+
+    def __post_init__(self) -> None:  # stored as a JSON list
+        object.__setattr__(self, "hosted", tuple(self.hosted))
 
     @classmethod
     def from_config(cls, config: Config) -> "AnalysisOptions":
@@ -56,6 +62,9 @@ class AnalysisOptions:
             strategy=config.strategy,
             race_confidence=config.race_confidence,
             race_margin=config.race_margin,
+            hosted=config.hosted,
+            hosted_zone=config.hosted_zone,
+            frontier_on=config.frontier_on,
         )
 
 
