@@ -4,6 +4,8 @@ projected from, and what it leaves out), so a projection is never read as a meas
 
 from __future__ import annotations
 
+import html
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -73,3 +75,28 @@ def print_hosted(result: RunResult, console: Console) -> None:
             console.print(line)
         for t in tables:
             console.print(t)
+
+
+def hosted_html(result: RunResult) -> str:
+    """The HTML report's section: per hosted model, its label and each variant's measured
+    figures (this machine) beside the projected ones (EcoLogits), in columns named so."""
+    sections = []
+    for spec in hosted_specs(result):
+        rows = [(v, h) for v in result.variants for h in v.hosted if h.spec == spec]
+        codes = sorted({c for _, h in rows for c in h.warnings})
+        head = "".join(f"<th>{t}</th>" for t in ("variant", "answer tokens (cl100k)", "energy / query, measured here",
+                                                  "energy / query, projected", "CO2e / query, measured here",
+                                                  "CO2e / query, projected", "usage", "embodied"))
+        body = "".join(
+            f"<tr><td>{html.escape(v.name)}{(' ' + frontier_marks(v)) if result.frontier_on == f'hosted:{spec}' else ''}"
+            f"</td><td>{h.completion_tokens:.1f}</td><td>{units.energy(v.energy_j)}</td><td>{_range(h.energy_j, units.energy)}"
+            f"</td><td>{units.carbon(v.gco2e)}</td><td>{_range(h.gco2e, units.carbon)}</td>"
+            f"<td>{_range(h.gco2e_usage, units.carbon)}</td><td>{_range(h.gco2e_embodied, units.carbon)}</td></tr>"
+            for v, h in rows
+        )
+        warn = f"<p class=warning>EcoLogits warnings: {html.escape(', '.join(codes))}</p>" if codes else ""
+        sections.append(f"<h3>{html.escape(spec)}</h3><p class='meta'>{html.escape(rows[0][1].label)}</p>{warn}"
+                        f"<table class='hosted'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    if not sections:
+        return ""
+    return "<h2>Projected on hosted models (EcoLogits)</h2>" + "".join(sections)

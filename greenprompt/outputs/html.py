@@ -10,6 +10,7 @@ from typing import Any
 from greenprompt.outputs import notices, units
 from greenprompt.outputs.document import run_document
 from greenprompt.outputs.files import write_text
+from greenprompt.outputs.hosted import hosted_html
 from greenprompt.records import RunResult
 from greenprompt.records.errors import GreenPromptError
 
@@ -148,7 +149,7 @@ def write_html(result: RunResult, path: str | Path) -> Path:
         f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>"
         f"{''.join(f'<p class=warning>{html.escape(w)}</p>' for w in notices.warning_lines(result))}"
         f"<p id='chosen'>{html.escape(notices.chosen_line(result))}</p>{chart}"
-        f"<h2>Ranking</h2>{_table(doc)}<h2>Outputs</h2>{_items(result)}</body></html>"
+        f"<h2>Ranking</h2>{_table(doc)}{hosted_html(result)}<h2>Outputs</h2>{_items(result)}</body></html>"
     )
     return write_text(path, page)
 
