@@ -40,12 +40,21 @@ class AnalysisOptions:
     strategy: str = "exhaustive"
     race_confidence: float = 0.95  # racing's settings, recorded with the run
     race_margin: float = 0.0
+    # The hosted projections' options (issue 16) are stored once, in the header's config
+    # (HostedConfig), not here: a run's stored shape did not change, so no store migration.
     hosted: tuple = ()  # PROVIDER/MODEL projected with EcoLogits (--hosted)
     hosted_zone: str | None = None
     frontier_on: str | None = None  # None/local: measured carbon; hosted:P/M: that projection
 
-    def __post_init__(self) -> None:  # stored as a JSON list
-        object.__setattr__(self, "hosted", tuple(self.hosted))
+    IN_CONFIG = ("hosted", "hosted_zone", "frontier_on")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k not in self.IN_CONFIG}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], config: Config | None) -> "AnalysisOptions":
+        hosted = {} if config is None else {k: getattr(config, k) for k in cls.IN_CONFIG}
+        return cls(**data, **hosted)
 
     @classmethod
     def from_config(cls, config: Config) -> "AnalysisOptions":
@@ -119,13 +128,13 @@ class RunHeader:
             "scorer": self.scorer,
             "carbon": asdict(self.carbon),
             "serving": self.serving,
-            "analysis": asdict(self.analysis),
+            "analysis": self.analysis.to_dict(),
             "config": None if self.config is None else self.config.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "RunHeader":
-        config = data["config"]
+        config = None if data["config"] is None else Config.from_dict(data["config"])
         return cls(
             run_id=data["run_id"],
             started_at=data["started_at"],
@@ -135,8 +144,8 @@ class RunHeader:
             scorer=data["scorer"],
             carbon=CarbonIntensity(**data["carbon"]),
             serving=data["serving"],
-            analysis=AnalysisOptions(**data["analysis"]),
-            config=None if config is None else Config.from_dict(config),
+            analysis=AnalysisOptions.from_dict(data["analysis"], config),
+            config=config,
         )
 
 

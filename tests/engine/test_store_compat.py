@@ -120,6 +120,9 @@ def _as_v0(doc: dict, dropped: set[str]) -> dict:
     assert doc.pop("stopped_by", None) is None
     # issue 13 item 7 (tests/analysis/test_score_checks.py): none of these runs scores all zeros
     assert doc.pop("warnings", []) == []
+    # issue 16 (tests/analysis/test_hosted.py): `frontier_on` and `variants[].hosted`, null and empty without --hosted
+    assert doc.pop("frontier_on", None) is None
+    assert all(v.pop("hosted", []) == [] for v in doc["variants"])
     for profile in doc["serving_profiles"]:
         assert profile.pop("chosen", chosen) == chosen or profile["run_id"] != doc["run_id"]
         for v in profile["variants"]:
@@ -163,8 +166,9 @@ def _emissions(text: str) -> list[dict]:
 
 def _metrics_as_v0(row: dict, dropped: set[str]) -> dict:
     """A variant's exported metrics (prompt-file front matter or results.csv row) without
-    issue 12's additions (see `_as_v0`)."""
-    row = {k: v for k, v in row.items() if k != "dropped_by"}
+    issue 12's additions (see `_as_v0`) and issue 16's `hosted` (empty without --hosted)."""
+    assert row.get("hosted", []) in ([], "[]")
+    row = {k: v for k, v in row.items() if k not in ("dropped_by", "hosted")}
     if row.get("name") in dropped:
         row.pop("p_frontier", None), row.pop("pareto_rank", None)
     return row
