@@ -54,7 +54,7 @@ class AnalysisOptions:
     @classmethod
     def from_dict(cls, data: dict[str, Any], config: Config | None) -> "AnalysisOptions":
         hosted = {} if config is None else {k: getattr(config, k) for k in cls.IN_CONFIG}
-        return cls(**data, **hosted)
+        return cls(**{**data, **hosted})  # the config's values (runs stored by dd7fb8a also had them here)
 
     @classmethod
     def from_config(cls, config: Config) -> "AnalysisOptions":
