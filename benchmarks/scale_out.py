@@ -270,6 +270,11 @@ def main() -> None:
     if unknown:
         parser.error(f"--runs: unknown {sorted(unknown)}; choose from {','.join(RUNS)}")
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"  # offline, as greenprompt's own Ray start
+    # Before this process imports Ray (ray_init_s, the Cluster): without it Ray 2.60 turns the
+    # cluster's 127.0.0.1 address into this machine's network address and the driver never
+    # reaches the loopback-only GCS (hung > 2 min here); greenprompt's import_ray sets it too,
+    # but Ray reads it once, at import.
+    os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
 
     cases = [Case("bundled example", ROOT / "prompts" / "reviews.yaml", ROOT / "prompts" / "reviews.csv", {}, min(args.rows, 20))]
     if SST2.exists():
