@@ -12,10 +12,11 @@ from typing import Any, Sequence
 
 from greenprompt.analysis.analyze import Analysis, analyze
 from greenprompt.analysis.cascades import cascade_points, with_cascade_info
+from greenprompt.analysis.nodes import at_node_intensities, node_summaries
 from greenprompt.analysis.projection import payback
 from greenprompt.analysis.score_checks import score_warnings
 from greenprompt.analysis.scoring import get_scorer
-from greenprompt.inputs.carbon import gco2e, with_run_carbon
+from greenprompt.inputs.carbon import gco2e, node_intensities, with_run_carbon
 from greenprompt.records import (
     AnalysisOptions,
     BudgetStop,
@@ -54,7 +55,7 @@ def score_and_analyze(
     cache, whose stored gCO2e is the measuring run's), then scores (a failed generation
     scores 0; a verifier call is not scored) and the analysis of every point: each variant
     (on each model), and each cascade built from them. `scorer` overrides the stored one."""
-    generations = with_run_carbon(generations, header.carbon)
+    generations = with_run_carbon(generations, header.carbon, node_intensities(header.config.node_carbon) if header.config else None)
     spec = scorer or header.scorer
     score = get_scorer(spec)
     names = header.variant_names
@@ -133,7 +134,10 @@ def build_result(
     `planned`: the run's number of jobs, to tell when --budget stopped it."""
     carbon = header.carbon
     generations, analysis = analysed.generations, analysed.analysis
+    nodes = node_intensities(header.config.node_carbon) if header.config else {}
     foot = footprint(segments, generations, carbon)
+    if nodes:  # --node-carbon: the generations' carbon at their nodes' intensities
+        foot = at_node_intensities(foot, generations)
     choice = analysis.choice(options.min_quality)
     queries, reason = payback(foot.total.gco2e, analysis.get(analysis.baseline), analysis.get(choice.variant), choice.reason)
     first = header.models[0]
@@ -161,7 +165,8 @@ def build_result(
         baseline=analysis.baseline,
         energy_fit=analysis.energy_fit,
         energy_fit_note=analysis.energy_fit_note,
-        footprint=replace(foot, payback_queries=queries, payback_reason=reason),
+        footprint=replace(foot, payback_queries=queries, payback_reason=reason, nodes=node_summaries(
+            segments, generations, carbon, nodes)),
         volume_per_day=options.volume_per_day,
         price_in=options.price_in,
         price_out=options.price_out,

@@ -13,6 +13,7 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from greenprompt.records.errors import GreenPromptError
 from greenprompt.records.options import parse_text
@@ -49,7 +50,8 @@ def guarded(func: Callable) -> Callable:
         try:
             return func(*args, **from_environment(kwargs))
         except GreenPromptError as e:
-            stderr.print(f"[bold red]error:[/] {e}", highlight=False, markup=True, soft_wrap=True)
+            # escaped: a message naming an extra (pip install 'greenprompt-cli[ray]') is not markup
+            stderr.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False, markup=True, soft_wrap=True)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
             stderr.print("interrupted")

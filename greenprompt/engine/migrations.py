@@ -50,6 +50,12 @@ def _variant_grammar(header: dict[str, Any]) -> dict[str, Any]:
     return {**header, "prompt_set": prompt_set}
 
 
+def _segment_nodes(segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Segments gained `nodes` (issue 15: per cluster node parts under --executor ray); every
+    older segment was written by one process on one machine: none."""
+    return [{**s, "nodes": s.get("nodes", [])} for s in segments]
+
+
 def _header_v1(db: sqlite3.Connection) -> None:
     _rewrite(db, "header", _one_models_list)
 
@@ -62,10 +68,15 @@ def _header_v3(db: sqlite3.Connection) -> None:
     _rewrite(db, "header", _variant_grammar)
 
 
+def _segments_v4(db: sqlite3.Connection) -> None:
+    _rewrite(db, "segments", _segment_nodes)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _header_v1,
     _segments_v2,
     _header_v3,
+    _segments_v4,
 )
 VERSION = len(MIGRATIONS)
 

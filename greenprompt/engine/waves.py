@@ -19,7 +19,7 @@ from greenprompt.engine.cascade_jobs import verifier_job
 from greenprompt.engine.executor import Executor, Idle, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.plan import ModelPlan, PlannedJob, cache_key, race_block
 from greenprompt.engine.store import RunStore
-from greenprompt.inputs.carbon import with_run_carbon
+from greenprompt.inputs.carbon import node_intensities, with_run_carbon
 from greenprompt.records import CarbonIntensity, CascadeSpec, Generation, Job, JobRole, Measurement, RunHeader
 from greenprompt.records.config import RACE, Config
 from greenprompt.records.errors import GreenPromptError
@@ -205,7 +205,8 @@ def _take(state: RunState, event, keys: dict[int, str]) -> None:
     """One thing the executor reported."""
     if isinstance(event, JobDone):
         gen = event.generation
-        (gen,) = with_run_carbon((replace(gen, remeasured=event.seq in state.remeasure),), state.header.carbon)
+        nodes = node_intensities(state.config.node_carbon)  # --node-carbon: a node's generations at its intensity
+        (gen,) = with_run_carbon((replace(gen, remeasured=event.seq in state.remeasure),), state.header.carbon, nodes)
         state.fresh.append(gen)
         state.record(event.seq, keys[event.seq], gen)
     elif isinstance(event, ModelLoaded):

@@ -6,7 +6,7 @@ import importlib.util
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from greenprompt.records import CarbonIntensity, Generation
 from greenprompt.records.errors import GreenPromptError
@@ -119,14 +119,30 @@ def gco2e(energy_j: float | None, intensity: CarbonIntensity) -> float | None:
     return energy_j / J_PER_KWH * intensity.g_per_kwh * intensity.pue
 
 
-def with_run_carbon(generations: Iterable[Generation], intensity: CarbonIntensity) -> tuple[Generation, ...]:
+def node_intensities(node_carbon: Iterable[str]) -> dict[str, float]:
+    """--node-carbon HOST=G_PER_KWH values as {host: g/kWh} (the last one given for a host wins)."""
+    return {host: float(g) for host, _, g in (str(v).rpartition("=") for v in node_carbon)}
+
+
+def node_intensity(intensity: CarbonIntensity, host: str | None, nodes: Mapping[str, float]) -> CarbonIntensity:
+    """The intensity of the node named `host`: its own --node-carbon figure (the run's PUE
+    kept), else the run's."""
+    if host is None or host not in nodes:
+        return intensity
+    return CarbonIntensity(nodes[host], f"--node-carbon {host}={nodes[host]:g}", intensity.pue)
+
+
+def with_run_carbon(
+    generations: Iterable[Generation], intensity: CarbonIntensity, nodes: Mapping[str, float] | None = None
+) -> tuple[Generation, ...]:
     """The one place a run's generations get their carbon: each one's energy at this run's
     intensity and PUE, whether it was measured now or reused from the cache (whose stored
     gCO2e belongs to the run that measured it). Every carbon figure of a run (variants,
     intervals, comparisons, frontier, totals, exports, gate) is built from these. A
     generation whose figure is already this run's is kept, not copied: copying all 30,000 of
     test_scale's generations while the analysis holds them raised its peak memory."""
-    return tuple(_with(g, gco2e(g.energy_j, intensity)) for g in generations)
+    nodes = nodes or {}  # per-node intensities by host (--node-carbon): a node's generations use its own
+    return tuple(_with(g, gco2e(g.energy_j, node_intensity(intensity, g.host, nodes))) for g in generations)
 
 
 def _with(g: Generation, carbon: float | None) -> Generation:

@@ -78,6 +78,8 @@ def _value(f: dataclasses.Field, value: Any, p: Path) -> Any:
         return str(base / str(value))
     if isinstance(value, list):
         return tuple(value)
+    if f.name == "node_carbon" and isinstance(value, dict):  # `node_carbon: {host: g}`: the --node-carbon form
+        return tuple(f"{host}={g}" for host, g in value.items())
     return value
 
 

@@ -245,6 +245,7 @@ def run_document(result: RunResult) -> dict[str, Any]:
         "price_in": result.price_in,
         "price_out": result.price_out,
         "experiment": experiment(result),
+        "nodes": [n.to_dict() for n in result.footprint.nodes] if result.footprint else [],  # --executor ray
         "serving_profiles": [serving_profile(r) for r in result.profiles],
         "totals": totals(result),
     }

@@ -50,6 +50,7 @@ from greenprompt.records.run import (  # noqa: F401
     AnalysisOptions,
     FootprintSegment,
     MeteredModel,
+    NodePart,
     RunHeader,
     SegmentPart,
 )

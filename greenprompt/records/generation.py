@@ -113,6 +113,11 @@ class Generation:
     # generated again although its answer was in the cache: the cached energy was metered
     # with another energy model, thread setting or CPU (engine.waves), so it did not apply
     remeasured: bool = False
+    # where it ran (--executor ray): Ray's node id, the node's host name and CPU model; None
+    # for generations of the local executor and runs stored before these were recorded
+    node_id: str | None = None
+    host: str | None = None
+    cpu: str | None = None
 
     @property
     def label(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from greenprompt.records.generation import Generation
 from greenprompt.records.hosted import HostedProjection
 from greenprompt.records.inputs import CarbonIntensity, DatasetInfo, ModelInfo, PromptSet, RunModel
+from greenprompt.records.nodes import NodeSummary
 
 # A frontier variant that is on the frontier in fewer resamples than this is flagged.
 UNCERTAIN_P_FRONTIER = 0.5
@@ -138,6 +139,7 @@ class Footprint:
     payback_queries: float | None = None
     payback_reason: str = ""
     prefix_fill: Span = Span(0.0, 0.0, 0.0)  # prefix-cache serving: shared prefixes evaluated once
+    nodes: tuple[NodeSummary, ...] = ()  # per cluster node (--executor ray); their energies are parts of the above
 
 
 @dataclass(frozen=True)

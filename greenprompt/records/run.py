@@ -178,6 +178,32 @@ ZERO = SegmentPart(0.0, 0.0)
 
 
 @dataclass(frozen=True)
+class NodePart:
+    """One cluster node's share of a process's footprint (--executor ray): its actors' model
+    loads and prefix fills, the time they held a model waiting for work, and their start-up
+    (worker processes, and on the driver's node Ray's own start when greenprompt started it).
+    Keyed by host name for carbon (--node-carbon); Ray's node id changes on every start."""
+
+    host: str
+    node_id: str
+    cpu: str
+    model_load: SegmentPart = ZERO
+    prefix_fill: SegmentPart = ZERO
+    idle: SegmentPart = ZERO
+    startup: SegmentPart = ZERO
+
+    PARTS = ("model_load", "prefix_fill", "idle", "startup")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"host": self.host, "node_id": self.node_id, "cpu": self.cpu,
+                **{part: getattr(self, part).to_dict() for part in self.PARTS}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "NodePart":
+        return cls(data["host"], data["node_id"], data["cpu"], **{p: SegmentPart.from_dict(data[p]) for p in cls.PARTS})
+
+
+@dataclass(frozen=True)
 class FootprintSegment:
     """One process's own footprint beyond its generations: model loads, the one-time
     evaluation of cached prefixes, the time an executor's workers waited for work, and the
@@ -187,12 +213,14 @@ class FootprintSegment:
     prefix_fill: SegmentPart
     overhead: SegmentPart
     idle: SegmentPart = ZERO
+    nodes: tuple[NodePart, ...] = ()  # per cluster node (--executor ray): parts of the four above, by node
 
     PARTS = ("model_load", "prefix_fill", "overhead", "idle")
 
     def to_dict(self) -> dict[str, Any]:
-        return {part: getattr(self, part).to_dict() for part in self.PARTS}
+        return {**{part: getattr(self, part).to_dict() for part in self.PARTS}, "nodes": [n.to_dict() for n in self.nodes]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "FootprintSegment":
-        return cls(**{part: SegmentPart.from_dict(data[part]) for part in cls.PARTS})
+        return cls(**{part: SegmentPart.from_dict(data[part]) for part in cls.PARTS},
+                   nodes=tuple(NodePart.from_dict(n) for n in data["nodes"]))

@@ -63,6 +63,7 @@ def test_opening_migrates_once_and_a_second_open_changes_nothing(store):
         assert {"model", "mode", "energy"}.isdisjoint(header) and header["config"] is None
         assert json.loads(json.dumps(RunHeader.from_dict(header).to_dict())) == header  # the current shape, exactly
     assert all({"prefix_fill", "idle"} <= set(s) for text in segments.values() for s in json.loads(text))
+    assert all(s["nodes"] == [] for text in segments.values() for s in json.loads(text))  # issue 15: one process each
     RunStore(store).close()
     assert _version(store) == VERSION
     assert (_raw(store, "header"), _raw(store, "segments")) == (headers, segments)
@@ -118,6 +119,8 @@ def _as_v0(doc: dict, dropped: set[str]) -> dict:
     chosen = _without_choice(doc)
     # issue 13 item 6 (tests/cli/test_budget_e2e.py): `stopped_by`, null unless --budget ended the run
     assert doc.pop("stopped_by", None) is None
+    # issue 15 (tests/engine/test_ray_executor.py): `nodes`, per Ray node, empty for these one-process runs
+    assert doc.pop("nodes", []) == []
     # issue 13 item 7 (tests/analysis/test_score_checks.py): none of these runs scores all zeros
     assert doc.pop("warnings", []) == []
     # issue 16 (tests/analysis/test_hosted.py): `frontier_on` and `variants[].hosted`, null and empty without --hosted
@@ -204,6 +207,8 @@ def test_export_writes_the_old_files(store, tmp_path, run):
             # issue 12's two new keys: re-run for a cached energy that did not apply (none here);
             # the CPU share others used during a generation (unknown for runs stored before it)
             assert all(not r.pop("remeasured") and r.pop("contention") is None for r in rows)
+            # issue 15's keys: the node that ran it (--executor ray; tests/engine/test_ray_executor.py), none here
+            assert all(r.pop("node_id") is r.pop("host") is r.pop("cpu") is None for r in rows)
             assert rows == [json.loads(line) for line in old.read_text().splitlines()]
         elif old.suffix == ".md":
             (new_front, new_body), (old_front, old_body) = _front_matter(new), _front_matter(old.read_text())

@@ -1,6 +1,7 @@
 """The stored run records: one to_dict/from_dict each, equal after a trip through JSON."""
 
 import json
+from dataclasses import replace
 
 from greenprompt.records import (
     AnalysisOptions,
@@ -14,6 +15,7 @@ from greenprompt.records import (
     MeteredModel,
     ModelInfo,
     ModelSpec,
+    NodePart,
     PromptSet,
     RunHeader,
     SegmentPart,
@@ -59,8 +61,10 @@ def test_the_analysis_options_follow_the_config_names():
 def test_a_segment_comes_back_and_an_unknown_energy_stays_unknown():
     segment = FootprintSegment(SegmentPart(1.5, 2.0), SegmentPart(0.0, 0.0), SegmentPart(0.25, None), SegmentPart(3.0, 1.0))
     data = _json(segment.to_dict())
-    assert set(data) == {"model_load", "prefix_fill", "overhead", "idle"}
+    assert set(data) == {"model_load", "prefix_fill", "overhead", "idle", "nodes"} and data["nodes"] == []
     assert FootprintSegment.from_dict(data) == segment
+    on_nodes = replace(segment, nodes=(NodePart("h", "n1", "cpu", idle=SegmentPart(2.0, None)),))
+    assert FootprintSegment.from_dict(_json(on_nodes.to_dict())) == on_nodes
 
 
 def test_a_verifier_call_is_written_out_with_its_old_name_and_read_back_with_its_role():
