@@ -60,6 +60,15 @@ class FakeBackend:
         self.closed = True
 
 
+class SlowBackend(FakeBackend):
+    """A FakeBackend taking 0.2 s a generation (sleeping): long enough for the Ray fault test
+    to see a job in flight on a node before it removes that node."""
+
+    def generate(self, request):
+        time.sleep(0.2)
+        return super().generate(request)
+
+
 def streaming_backend(*_) -> FakeBackend:
     """A backend factory for memory measurements: a FakeBackend that keeps no requests."""
     return FakeBackend(record=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from greenprompt.api.compare import gather_sources
+from greenprompt.api.engine import chosen_executor
 from greenprompt.inputs.hosted_models import check_hosted
 from greenprompt.optimizer.run import run_optimize
 from greenprompt.outputs.files import write_text
@@ -66,7 +67,8 @@ def run_configured_optimize(config: OptimizeConfig, prompt_set: PromptSet | None
 
     if config.export is not None:
         prepare_export_dir(config.export)  # refuse an unwritable folder before any generation
-    result = run_optimize(config, prompt_set, progress, executor)
+    with chosen_executor(config, executor) as chosen:  # --executor ray: one Ray executor for the whole search
+        result = run_optimize(config, prompt_set, progress, chosen)
     if config.export is not None:
         result = replace(result, written=export_winners(result, config.export))
     if config.json_file is not None:

@@ -134,6 +134,7 @@ def run_profile(
     segment = footprint_segment(
         executor.close_run(), state.model_load, state.prefix_fill, state.idle, state.fresh
     )
+    segment = replace(segment, nodes=executor.nodes())  # per cluster node under --executor ray
     # Racing and a budget end a run on purpose, with fewer generations than jobs.
     complete = not interrupted and (config.strategy == RACE or config.budget is not None or len(generations) == n_jobs)
     store.finish_run(header.run_id, FINISHED if complete else INTERRUPTED, segment)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Protocol, Sequence, Union
 
-from greenprompt.records import EnergyModel, Generation, Job, Measurement, Request
+from greenprompt.records import EnergyModel, Generation, Job, Measurement, NodePart, Request
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ class Executor(Protocol):
 
     def close_run(self) -> Measurement:
         """The run's whole span since open_run (the driver's scoring and storing included)."""
+
+    def nodes(self) -> tuple[NodePart, ...]:
+        """The run's footprint parts per cluster node (none for a single process)."""
 
     def close(self) -> None:
         """Free every model; the executor may be used again afterwards."""

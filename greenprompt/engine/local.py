@@ -14,7 +14,7 @@ from greenprompt.engine.backends.llama_cpp import DEFAULT_THREADS
 from greenprompt.engine.executor import BackendSpec, Event, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.metering import Meter, make_meter
 from greenprompt.inputs.tokens import count_cl100k
-from greenprompt.records import PREFIX_CACHE, EnergyModel, Generation, Job, Measurement
+from greenprompt.records import PREFIX_CACHE, EnergyModel, Generation, Job, Measurement, NodePart
 from greenprompt.records.errors import GreenPromptError
 
 BackendFactory = Callable[[str, BackendSpec], object]  # (model path, spec) -> a loaded backend
@@ -127,6 +127,9 @@ class LocalExecutor:
 
     def close_run(self) -> Measurement:
         return self._run_meter.stop(self._run_start)
+
+    def nodes(self) -> tuple[NodePart, ...]:
+        return ()  # one process: its parts are the segment's own
 
     def execute(self, spec: BackendSpec, jobs: Sequence[ShippedJob]) -> Iterator[Event]:
         meter = self.meter(spec)
