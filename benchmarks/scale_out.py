@@ -11,7 +11,8 @@ Issue 15's measurement. Two cases, each run four ways in this one process, in th
   plain    two plain one-thread processes (multiprocessing, spawn) splitting the rows in
            halves, each the hand-written llama-cpp-python loop of benchmarks/overhead.py
            (no metering, no store): the most a user gets from two cores without greenprompt
-  ray      compare(..., executor="ray", workers=2, threads=1): greenprompt starts Ray itself
+  ray      compare(..., workers=2, threads=1) with --executor ray (GREENPROMPT_EXECUTOR=ray):
+           greenprompt starts Ray itself
   cluster  a two-node simulated cluster (ray.cluster_utils.Cluster, one CPU per node, every
            node on 127.0.0.1, dashboard off), compare(..., ray_address=cluster.address)
 
@@ -28,7 +29,9 @@ RAY_USAGE_STATS_ENABLED=0. Per case it prints:
   them, so its wall time says nothing about its own cost; its work (planning, rendering,
   shipping, receiving, storing, scoring, analysis, Ray's driver-side threads) is its
   process CPU time over the call, per generation: below 5 ms the driver can feed 200
-  generations per second, far above what two actors produce;
+  generations per second, far above what two actors produce. Both figures include the
+  run's fixed costs (planning, connecting, the bootstrap analysis), spread over the
+  generations: a --rows 10 run overstates them;
 - Ray's start-up seconds: `ray.init` of a local instance on 127.0.0.1 (timed on its own,
   then shut down, before the `ray` run) and the simulated cluster's two nodes up;
 - whether the outputs equal the local run's, and whether each variant's per-query energy
@@ -139,11 +142,18 @@ def run_plain(case: Case) -> Run:
     return Run("plain", len(pairs), wall, outputs=Counter(pairs))
 
 
-def run_greenprompt(way: str, case: Case, store: Path, **executor) -> Run:
+def run_greenprompt(way: str, case: Case, store: Path, executor: str = "local", **options) -> Run:
     from greenprompt import compare
 
+    # --executor through GREENPROMPT_EXECUTOR: compare()'s own `executor` keyword is the engine's
+    # executor object (for tests), so compare(..., executor="ray") handed it the string "ray"
+    # (AttributeError in the driver) when this was written.
+    os.environ["GREENPROMPT_EXECUTOR"] = executor
     t, cpu = time.perf_counter(), time.process_time()
-    result = compare(case.prompts, no_cache=True, store=str(store), limit=case.rows, **case.options, **executor)
+    try:
+        result = compare(case.prompts, no_cache=True, store=str(store), limit=case.rows, **case.options, **options)
+    finally:
+        del os.environ["GREENPROMPT_EXECUTOR"]
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     ran = [g for g in result.generations if not g.cached]
     n = len(ran)
@@ -247,6 +257,10 @@ def report(case: Case, runs: dict[str, Run], startup: dict[str, float]) -> None:
         if run.driver_ms is not None:
             goal = f" (target < {DRIVER_MS_GOAL:g} ms)" if way != "local" else ""
             print(f"  driver time outside inference, {way}: {run.driver_ms:.2f} ms per generation ({run.driver_how}){goal}")
+    for way, run in runs.items():
+        if run.result is not None and run.result.footprint.nodes:
+            spread = ", ".join(f"{n.host} {n.node_id[:8]}: {n.generations}" for n in run.result.footprint.nodes)
+            print(f"  generations per node, {way}: {spread}")
     for way, seconds in startup.items():
         print(f"  Ray start-up, {'local instance (ray.init)' if way == 'ray' else 'two-node cluster'}: {seconds:.1f} s")
     if local is not None:
