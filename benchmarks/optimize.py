@@ -168,6 +168,12 @@ def report(task: Task, result, n: int, budget: int, wall: float) -> dict:
         if c.test is not None and c.name not in (result.baseline, result.recommended):
             print(f"  also confirmed: {c.name} ({lineage(c)}): {figures_line(c.test)}; {verdict_line(c.test.verdict)}")
     print(f"  candidates measured: {len(result.candidates) - 1}; frontier (search split): {', '.join(result.frontier)}")
+    print(f"  search split, baseline: {figures_line(base.dev)}")
+    greener = [c for c in result.candidates if c.name != result.baseline and c.dev.energy_j is not None
+               and base.dev.energy_j is not None and c.dev.energy_j < base.dev.energy_j]
+    for c in greener[:6]:  # greenest first: why each was or was not taken to the held-out split
+        dropped = f"; dropped by racing (dominated by {c.dev.dropped_by})" if c.dev.dropped_by else ""
+        print(f"    {c.name}: {figures_line(c.dev)}; {verdict_line(c.dev.verdict)}{dropped}")
     print(f"  generations: {exp.generations} of the budget {budget} ({exp.generations / budget:.0%})")
     print(f"  optimize's own energy: {energy(exp.energy_j)} (search {energy(exp.search_j)}, held-out confirmation "
           f"{energy(exp.confirm_j)}, compressor {energy(exp.compress_j)}); {wall:.0f} s wall")
@@ -201,6 +207,7 @@ def main() -> None:
     parser.add_argument("--task", action="append", choices=sorted(TASKS), help="a task to run (repeatable; default: all)")
     parser.add_argument("--rows", type=int, default=None, help="rows per task (default: 300 for SST-2, 120 for arithmetic)")
     parser.add_argument("--budget-per-item", type=int, default=20, help="generations per search-split item (goal: <= 20)")
+    parser.add_argument("--save", type=Path, default=None, help="write each task's optimize --json document to DIR/TASK.json")
     args = parser.parse_args()
     from greenprompt.records.errors import GreenPromptError
 
@@ -217,6 +224,9 @@ def main() -> None:
             print(f"{task.name}: {e}")
             continue
         rows.append(report(task, result, n, budget, wall))
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            (args.save / f"{task.name}.json").write_text(json.dumps(result.to_dict(), indent=2, default=str), encoding="utf-8")
     summary(rows, skipped)
 
 
