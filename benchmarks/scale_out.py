@@ -145,15 +145,8 @@ def run_plain(case: Case) -> Run:
 def run_greenprompt(way: str, case: Case, store: Path, executor: str = "local", **options) -> Run:
     from greenprompt import compare
 
-    # --executor through GREENPROMPT_EXECUTOR: compare()'s own `executor` keyword is the engine's
-    # executor object (for tests), so compare(..., executor="ray") handed it the string "ray"
-    # (AttributeError in the driver) when this was written.
-    os.environ["GREENPROMPT_EXECUTOR"] = executor
     t, cpu = time.perf_counter(), time.process_time()
-    try:
-        result = compare(case.prompts, no_cache=True, store=str(store), limit=case.rows, **case.options, **options)
-    finally:
-        del os.environ["GREENPROMPT_EXECUTOR"]
+    result = compare(case.prompts, executor=executor, no_cache=True, store=str(store), limit=case.rows, **case.options, **options)
     wall, cpu = time.perf_counter() - t, time.process_time() - cpu
     ran = [g for g in result.generations if not g.cached]
     n = len(ran)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from greenprompt.api.engine import run_comparison
+from greenprompt.api.engine import executor_keyword, run_comparison
 from greenprompt.api.gate import apply_gate
 from greenprompt.api.resume import resume_requested, resumed_config
 from greenprompt.inputs.hosted_models import check_hosted
@@ -86,11 +86,13 @@ def compare(
     summary and thresholds gate_min_quality, max_gco2e, max_energy_j, against,
     max_regression, check_variants, check_all). Precedence: these keywords, then the
     experiment file, then GREENPROMPT_* variables, then defaults. `progress(generation,
-    done, total)` is called after each generation.
+    done, total)` is called after each generation. `executor` is the --executor option
+    ("local" or "ray") or an executor object of the engine's seam (engine.executor), which then runs the plan.
 
     The result carries `written` (files exported), `mlflow_run_id` and, when thresholds are
     set, `gate` (a GateOutcome): a failed gate is reported there, never raised.
     """
+    executor, options = executor_keyword(executor, options)
     config, prompt_set = configure(prompts, experiment, options)
     return run_configured(config, prompt_set, progress, executor)
 

@@ -48,3 +48,12 @@ def stored_header(store: str | None, run: str) -> RunHeader:
         raise GreenPromptError(f"--resume {run}: {path}: no run store here; pass the run's --store PATH")
     with RunStore(path) as s:
         return s.header(s.resolve_id(run))
+
+
+def executor_keyword(executor: Any, options: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """compare()/optimize()'s `executor` keyword is either the --executor option ("local" or
+    "ray": it joins the options) or an executor object for the engine's seam (e.g. a
+    LocalExecutor around a test backend), which runs the plan as given."""
+    if isinstance(executor, str):
+        return None, {**options, "executor": executor}
+    return executor, options

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from greenprompt.api.compare import gather_sources
-from greenprompt.api.engine import chosen_executor
+from greenprompt.api.engine import chosen_executor, executor_keyword
 from greenprompt.inputs.hosted_models import check_hosted
 from greenprompt.optimizer.run import run_optimize
 from greenprompt.outputs.files import write_text
@@ -53,8 +53,10 @@ def optimize(
     max_quality_loss, rewrites, export, json_file, and the input, scoring and metering
     options of compare). Precedence: these keywords, the experiment file (`optimize:`
     section for the optimize options), GREENPROMPT_* variables, defaults. `progress(generation,
-    done, total)` is called after each generation of the search's comparisons.
+    done, total)` is called after each generation of the search's comparisons. `executor` is
+    the --executor option ("local" or "ray") or an executor object of the engine's seam.
     """
+    executor, options = executor_keyword(executor, options)
     config, prompt_set = configure_optimize(prompts, experiment, options)
     return run_configured_optimize(config, prompt_set, progress, executor)
 

@@ -95,10 +95,11 @@ class InputConfig:
             raise GreenPromptError("no prompt set: pass PROMPTS (a YAML file or a directory) or -c EXPERIMENT.yaml")
         for f in dataclasses.fields(self):
             m = meta(f)
-            if m.check is not None:
-                value = getattr(self, f.name)
-                if not m.check[0](value):
-                    raise GreenPromptError(m.check[1].format(value=value))
+            value = getattr(self, f.name)
+            if m.check is not None and not m.check[0](value):
+                raise GreenPromptError(m.check[1].format(value=value))
+            if m.choices and value is not None and value not in m.choices:  # the CLI checks them; the API and files too
+                raise GreenPromptError(f"{m.flag or f.name} must be one of {', '.join(m.choices)}, got {value!r}")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able: tuples as lists, model specs as {model, name, mode}."""
