@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from greenprompt.analysis.scoring import get_scorer
 from greenprompt.engine.driver import DEFAULT_SCORER, run_comparison
 from greenprompt.inputs.carbon import gco2e
+from greenprompt.inputs.hosted_models import frontier_spec
 from greenprompt.inputs.prompt_sets import load_prompt_set
 from greenprompt.inputs.resolve import resolve_inputs
 from greenprompt.optimizer.confirm import Confirmation, candidates, claim_note, confirm, outcome_note
@@ -132,7 +133,7 @@ def payback(state: SearchState, conf: Confirmation, energy_j: float | None) -> f
 
 
 def assemble(state: SearchState, conf: Confirmation, n_search: int, n_test: int, compress: tuple | None) -> OptimizeResult:
-    front = tuple(m.variant.name for m in frontier(list(state.measured.values())))
+    front = tuple(m.variant.name for m in frontier(list(state.measured.values()), state.cost))
     spent = footprint(state, conf, compress)
     notes = [n for n in (outcome_note(state, conf), claim_note(n_test), f"the search stopped: {state.stop_reason}") if n]
     return OptimizeResult(
@@ -146,4 +147,5 @@ def assemble(state: SearchState, conf: Confirmation, n_search: int, n_test: int,
         max_quality_loss=state.config.max_quality_loss,
         split={"n_search": n_search, "n_test": n_test, "test_split": state.config.test_split, "seed": state.config.seed},
         notes=tuple(notes),
+        frontier_on=state.config.frontier_on if frontier_spec(state.config.frontier_on) else None,
     )

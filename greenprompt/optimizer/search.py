@@ -16,6 +16,7 @@ import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
+from greenprompt.inputs.hosted_models import frontier_spec
 from greenprompt.optimizer.rewrites import ParentEvidence, RewriteContext, propose
 from greenprompt.records import Dataset, PromptSet, RunResult, Variant, VariantSummary
 from greenprompt.records.config import RACE, Config, OptimizeConfig
@@ -34,6 +35,21 @@ def engine_config(config: OptimizeConfig, baseline: str, *, race: bool, budget: 
     shared = {f.name: getattr(config, f.name) for f in dataclasses.fields(config) if f.name in names and f.name not in OWN}
     extra: dict[str, Any] = {"strategy": RACE, "race_margin": config.max_quality_loss} if race else {}
     return Config(**shared, **extra, baseline=baseline, budget=budget)
+
+
+def ranking_cost(frontier_on: str | None) -> Callable[[VariantSummary], float | None]:
+    """What "greener" means to the search and the choice: the measured J/query, or with
+    `--frontier-on hosted:P/M` the midpoint of the projected gCO2e/query on P/M (the
+    comparisons already project every variant on each --hosted model, P/M among them)."""
+    spec = frontier_spec(frontier_on)
+    if spec is None:
+        return lambda s: s.energy_j
+    return lambda s: next((h.gco2e_mid for h in s.hosted if h.spec == spec), None)
+
+
+def cost_label(frontier_on: str | None) -> str:
+    spec = frontier_spec(frontier_on)
+    return "energy per query" if spec is None else f"projected carbon per query on {spec}"
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,10 @@ class SearchState:
     def remaining(self) -> int | None:
         return None if self.config.budget is None else self.config.budget - self.generations
 
+    def cost(self, summary: VariantSummary) -> float | None:
+        """The figure the search ranks on (see ranking_cost)."""
+        return ranking_cost(self.config.frontier_on)(summary)
+
 
 def measure(state: SearchState, variants: Sequence[tuple[Variant, tuple[RewriteStep, ...]]], round_no: int) -> RunResult:
     """One comparison: the baseline and `variants` on the search split (racing from round 1)."""
@@ -123,21 +143,18 @@ def measure(state: SearchState, variants: Sequence[tuple[Variant, tuple[RewriteS
     return result
 
 
-def frontier(measured: Sequence[Measured]) -> list[Measured]:
-    """The members no other dominates on the search split (higher quality at no more J/query,
-    or less J/query at no less quality), greenest first. Left out: a member without energy,
-    and one racing dropped (dominated with confidence; its figures cover its first items only,
-    where a lucky start once put it on the frontier)."""
-    points = [m for m in measured if m.summary.energy_j is not None and m.summary.dropped_by is None]
+def frontier(measured: Sequence[Measured], cost: Callable[[VariantSummary], float | None] = ranking_cost(None)) -> list[Measured]:
+    """The members no other dominates on the search split (higher quality at no more cost,
+    or less cost at no less quality; cost: J/query unless ranking_cost says otherwise),
+    greenest first. Left out: a member without a cost, and one racing dropped (dominated with
+    confidence; its figures cover its first items only, where a lucky start once put it on
+    the frontier)."""
+    points = [(m, cost(m.summary)) for m in measured if cost(m.summary) is not None and m.summary.dropped_by is None]
 
-    def dominated(a: Measured) -> bool:
-        qa, ea = a.summary.quality, a.summary.energy_j
-        return any(
-            b.summary.quality >= qa and b.summary.energy_j <= ea and (b.summary.quality > qa or b.summary.energy_j < ea)
-            for b in points
-        )
+    def dominated(qa: float, ea: float) -> bool:
+        return any(b.summary.quality >= qa and eb <= ea and (b.summary.quality > qa or eb < ea) for b, eb in points)
 
-    return sorted((m for m in points if not dominated(m)), key=lambda m: m.summary.energy_j)
+    return [m for m, e in sorted(points, key=lambda p: p[1]) if not dominated(m.summary.quality, e)]
 
 
 def proposals(state: SearchState, parents: Sequence[Measured]) -> list[tuple[Variant, tuple[RewriteStep, ...]]]:
@@ -173,7 +190,7 @@ def search_rounds(state: SearchState) -> None:
     for round_no in range(1, state.config.rounds + 1):
         if state.stop_reason:
             return
-        front = frontier(list(state.measured.values()))
+        front = frontier(list(state.measured.values()), state.cost)
         parents = [m for m in front if m.variant.name not in state.expanded][:BEAM]
         if round_no == 1:
             parents = [state.measured[state.baseline.name]]
@@ -186,6 +203,6 @@ def search_rounds(state: SearchState) -> None:
             return
         before = {m.variant.name for m in front}
         measure(state, candidates, round_no)
-        after = {m.variant.name for m in frontier(list(state.measured.values()))}
+        after = {m.variant.name for m in frontier(list(state.measured.values()), state.cost)}
         state.stop_reason = spent(state, round_no) or ("" if after - before else f"round {round_no} added nothing to the frontier")
     state.stop_reason = state.stop_reason or f"--rounds {state.config.rounds} done"

@@ -33,6 +33,25 @@ def frontier_marks(v: VariantSummary) -> str:
     return ("★" if v.on_frontier else "") + ("◆" if v.knee else "")
 
 
+def label_lines(hs: list[HostedProjection], suffix: str = "") -> list[Text]:
+    """One hosted model's label (what was projected, from what) and EcoLogits' warnings."""
+    spec = hs[0].spec
+    lines = [Text(f"Hosted: {spec}, {hs[0].label}{suffix}", style="dim")]
+    codes = sorted({c for h in hs for c in h.warnings})
+    if codes:
+        lines.append(Text(f"EcoLogits warnings for {spec}: {', '.join(codes)}", style="yellow"))
+    return lines
+
+
+def projection_columns(hs: list[HostedProjection]) -> list[Column]:
+    """The projected figures per query, one row per projection (same model)."""
+    return [Column("answer tokens (cl100k)", tuple(f"{h.completion_tokens:.1f}" for h in hs)),
+            Column("energy (projected)", tuple(_range(h.energy_j, units.energy) for h in hs)),
+            Column("gCO2e (projected)", tuple(_range(h.gco2e, units.carbon) for h in hs)),
+            Column("usage", tuple(_range(h.gco2e_usage, units.carbon) for h in hs), move=2),
+            Column("embodied", tuple(_range(h.gco2e_embodied, units.carbon) for h in hs), move=1)]
+
+
 def hosted_block(result: RunResult, spec: str, console: Console) -> tuple[list[Text], list[Table]]:
     """One hosted model's label, warnings and table of per-query projections."""
     rows: list[tuple[VariantSummary, HostedProjection]] = [
@@ -42,10 +61,7 @@ def hosted_block(result: RunResult, spec: str, console: Console) -> tuple[list[T
         return [], []
     first = rows[0][1]
     ranked_on = result.frontier_on == f"hosted:{spec}"
-    lines = [Text(f"Hosted: {spec}, {first.label}" + (" — the frontier ranks on it" if ranked_on else ""), style="dim")]
-    codes = sorted({c for _, h in rows for c in h.warnings})
-    if codes:
-        lines.append(Text(f"EcoLogits warnings for {spec}: {', '.join(codes)}", style="yellow"))
+    lines = label_lines([h for _, h in rows], " — the frontier ranks on it" if ranked_on else "")
     ids = variant_ids(result)
     vs = [v for v, _ in rows]
     hs = [h for _, h in rows]
@@ -53,11 +69,7 @@ def hosted_block(result: RunResult, spec: str, console: Console) -> tuple[list[T
                Column("variant", tuple(Text(v.name) for v in vs), "left", key=True, wrap=True)]
     if ranked_on:
         columns.insert(0, Column("", tuple(frontier_marks(v) for v in vs), "left"))
-    columns += [Column("answer tokens (cl100k)", tuple(f"{h.completion_tokens:.1f}" for h in hs)),
-                Column("energy (projected)", tuple(_range(h.energy_j, units.energy) for h in hs)),
-                Column("gCO2e (projected)", tuple(_range(h.gco2e, units.carbon) for h in hs)),
-                Column("usage", tuple(_range(h.gco2e_usage, units.carbon) for h in hs), move=2),
-                Column("embodied", tuple(_range(h.gco2e_embodied, units.carbon) for h in hs), move=1)]
+    columns += projection_columns(hs)
     if result.price_in is not None or result.price_out is not None:
         columns.append(Column("cost per 1k queries", tuple(
             f"{v.projection.cost_per_1k_queries:.4g}" if v.projection.cost_per_1k_queries is not None else "" for v in vs

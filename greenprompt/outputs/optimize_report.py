@@ -12,7 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from greenprompt.outputs import units
+from greenprompt.outputs.fit import Column, Layout, fitted
+from greenprompt.outputs.hosted import label_lines, projection_columns
 from greenprompt.records.optimize import Candidate, Figures, OptimizeResult
+
+SPLIT_NAMES = {"test": "held-out split", "dev": "search split"}
 
 
 def lineage_text(c: Candidate) -> str:
@@ -87,10 +91,30 @@ def footprint_line(result: OptimizeResult) -> str:
 
 
 def payback_line(result: OptimizeResult) -> str:
+    if result.payback_queries is None and result.recommended != result.baseline:
+        return "Payback: none on the energy measured here (the recommended prompt saves no J/query on this machine)."
     if result.payback_queries is None:
         return "Payback: none (no greener prompt was recommended)."
     return (f"Payback: after {result.payback_queries:,.0f} queries the recommended prompt's saving per query "
             "(held-out split) repays the search.")
+
+
+def print_hosted(result: OptimizeResult, console: Console) -> None:
+    """Per --hosted model: the projection of the baseline and of the recommended prompt (each
+    from its held-out answers when confirmed there, else its search-split ones), under its label."""
+    shown = [result.candidate(n) for n in dict.fromkeys((result.baseline, result.recommended))]
+    for spec in dict.fromkeys(h.spec for c in shown for h in c.hosted):
+        rows = [(c, h) for c in shown for h in c.hosted if h.spec == spec]
+        ranked = result.frontier_on == f"hosted:{spec}"
+        for line in label_lines([h for _, h in rows], " — optimize chose the greenest on it" if ranked else ""):
+            console.print(line)
+        columns = [Column("", tuple("★" if c.name == result.recommended else "" for c, _ in rows), "left"),
+                   Column("candidate", tuple(Text(c.name) for c, _ in rows), "left", key=True, wrap=True),
+                   Column("from answers on", tuple(SPLIT_NAMES.get(c.hosted_from, "") for c, _ in rows), "left"),
+                   *projection_columns([h for _, h in rows])]
+        for t in fitted(console, Layout(f"Projected on {spec} (EcoLogits {rows[0][1].ecologits_version})",
+                                        continued=f"Projected on {spec}, continued"), columns):
+            console.print(t)
 
 
 def print_optimize(result: OptimizeResult, console: Console) -> None:
@@ -104,6 +128,7 @@ def print_optimize(result: OptimizeResult, console: Console) -> None:
         console.print(diff_text(result.candidate(result.baseline), result.candidate(result.recommended)))
     else:
         console.print(Text(f"Recommended: the baseline {result.baseline} (nothing greener passed).", style="bold"))
+    print_hosted(result, console)
     console.print(footprint_line(result), highlight=False)
     console.print(payback_line(result), highlight=False)
     for note in result.notes:

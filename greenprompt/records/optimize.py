@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from greenprompt.records.hosted import HostedProjection
+
 
 @dataclass(frozen=True)
 class RewriteStep:
@@ -82,14 +84,18 @@ class Candidate:
     round: int  # 0: the baseline
     dev: Figures | None  # on the search split
     test: Figures | None = None  # on the held-out split, when it was confirmed there
-    on_frontier: bool = False  # on the search split's quality-vs-energy frontier
+    on_frontier: bool = False  # on the search split's quality-vs-cost frontier (J/query, or --frontier-on hosted:P/M)
+    # EcoLogits projections (--hosted), never measured: from the held-out answers ("test") when
+    # the candidate was confirmed, else from the search split's ("dev"); None without --hosted
+    hosted: tuple[HostedProjection, ...] = ()
+    hosted_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "lineage": [s.to_dict() for s in self.lineage], "template": self.template,
             "system": self.system, "params": _plain(self.params), "round": self.round,
             "dev": self.dev.to_dict() if self.dev else None, "test": self.test.to_dict() if self.test else None,
-            "on_frontier": self.on_frontier,
+            "on_frontier": self.on_frontier, "hosted": [h.to_dict() for h in self.hosted], "hosted_from": self.hosted_from,
         }
 
 
@@ -129,6 +135,7 @@ class OptimizeResult:
     split: Mapping[str, Any]  # n_search, n_test, test_split, seed
     notes: tuple[str, ...] = ()
     written: tuple[str, ...] = ()  # files --export wrote
+    frontier_on: str | None = None  # hosted:P/M when "greener" meant that projection (--frontier-on)
 
     def candidate(self, name: str) -> Candidate:
         return next(c for c in self.candidates if c.name == name)
@@ -140,4 +147,5 @@ class OptimizeResult:
             "split": _plain(self.split), "candidates": [c.to_dict() for c in self.candidates],
             "frontier": list(self.frontier), "experiment": self.experiment.to_dict(),
             "payback_queries": self.payback_queries, "notes": list(self.notes), "written": list(self.written),
+            "frontier_on": self.frontier_on,
         }
