@@ -5,7 +5,8 @@ and how many CPUs it was given. It runs shipped jobs through a LocalExecutor of 
 each model is loaded once per actor and kept for its jobs, generations are metered exactly
 as locally (its own process's CPU time), and every generation is stamped with the node that
 ran it. It never reads a hardware energy counter: several actors on one node would each count
-the whole package (engine.node_energy reads one counter per node instead).
+the whole package (engine.ray_counters reads one counter per machine instead, and splits it by
+the spans the actors report here).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from greenprompt.engine.executor import BackendSpec, Event, Idle, JobDone, ShippedJob
+from greenprompt.engine.executor import BackendSpec, Event, Idle, JobDone, ModelLoaded, PrefixFilled, ShippedJob
 from greenprompt.engine.local import LocalExecutor
 from greenprompt.engine.metering import Meter, cpu_model_name, default_power_model, make_meter
-from greenprompt.engine.node_energy import Span
+from greenprompt.engine.node_energy import NodeCounter, Span
 from greenprompt.records import Measurement
 
 
@@ -90,6 +91,11 @@ class Worker:
     def info(self) -> tuple[NodeInfo, int, Measurement]:
         return self.node, self.threads, self.startup
 
+    def counter(self, root: str | None) -> bool:
+        """Whether this machine has a readable package counter: asked of an actor already
+        running, so that a reader actor (a process) is started only where there is one."""
+        return NodeCounter(root).available()
+
     def run(self, spec: BackendSpec, jobs: list[ShippedJob]) -> Shipment:
         """Generate `jobs` with this actor's model for `spec` (loaded on first use)."""
         spec = replace(spec, threads=self.threads)
@@ -105,8 +111,10 @@ class Worker:
                 if isinstance(event, JobDone):
                     node = self.node
                     event = JobDone(event.seq, replace(event.generation, node_id=node.node_id, host=node.host, cpu=node.cpu))
+                elif isinstance(event, (ModelLoaded, PrefixFilled)):  # before the generation: not in its span
+                    start, cpu0 = start + event.measurement.wall_s, cpu0 + event.measurement.cpu_s
                 events.append(event)
-            spans.append(Span(str(shipped.seq), start, time.time(), time.process_time() - cpu0))
+            spans.append(Span(str(shipped.seq), start, time.time(), max(0.0, time.process_time() - cpu0)))
         self._idle = (spec, self.local.meter(spec).start())
         return Shipment(tuple(events), tuple(spans))
 

@@ -45,6 +45,56 @@ def test_nodes_are_on_loopback(ray_cluster):
     assert len(nodes) == 2 and {n["NodeManagerAddress"] for n in nodes} == {"127.0.0.1"}
 
 
+LOOPBACK = {"127.0.0.1", "::ffff:127.0.0.1", "::1"}
+
+
+def _ray_processes(session_dir):
+    """This process (the driver) and every process of the cluster's session: GCS, raylets, their
+    workers (renamed ray::..., so found as the raylets' descendants) and helpers."""
+    import os
+
+    import psutil
+
+    found = {psutil.Process(os.getpid())}
+    for p in psutil.process_iter(["cmdline"]):
+        if session_dir in " ".join(p.info["cmdline"] or []):
+            found.add(p)
+            found.update(p.children(recursive=True))
+    return found
+
+
+def test_a_ray_run_uses_no_network_beyond_loopback(ray_cluster, prompts, tmp_path):
+    import os
+
+    import psutil
+    import ray
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    executor = RayExecutor(backend_factory=FakeBackend)
+    try:  # inspected while the run's actors are alive
+        result = run_comparison(Config(prompts=str(prompts), store=str(tmp_path / "n.db"), no_cache=True, limit=3),
+                                executor=executor)
+        nodes = [n for n in ray.nodes() if n["Alive"]]
+        env = ray.remote(num_cpus=0)(lambda: os.environ.get("RAY_USAGE_STATS_ENABLED"))
+        remote_env = ray.get([env.options(scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False))
+                              .remote() for n in nodes])
+        processes = _ray_processes(os.path.basename(ray_cluster.head_node.get_session_dir_path()))
+        sockets = []
+        for p in processes:
+            try:
+                sockets += [(p.name(), c.laddr, c.raddr) for c in p.net_connections(kind="inet")]
+            except psutil.NoSuchProcess:  # an idle worker that ended meanwhile
+                pass
+    finally:
+        executor.shutdown()
+    assert len(result.generations) == 6 and {n["NodeManagerAddress"] for n in nodes} == {"127.0.0.1"}
+    assert ray.get_runtime_context().gcs_address.startswith("127.0.0.1:")
+    assert os.environ["RAY_USAGE_STATS_ENABLED"] == "0" and remote_env == ["0"] * len(nodes)
+    assert {"gcs_server", "raylet"} <= {name for name, _, _ in sockets} and len(sockets) > 10
+    outside = [s for s in sockets if s[1].ip not in LOOPBACK or (s[2] and s[2].ip not in LOOPBACK)]
+    assert outside == []
+
+
 def test_jobs_spread_over_both_nodes_with_per_node_records_and_parts(ray_cluster, prompts, tmp_path):
     import ray
 
@@ -124,3 +174,52 @@ def test_a_node_removed_mid_run_loses_only_its_jobs_in_flight(ray_cluster, promp
     rows = _stored(store)
     assert len(rows) == 24 and len({seq for seq, _ in rows}) == 24  # every planned job, once
     assert len(ray.nodes()) >= 2
+
+
+def _write_uj(tree, uj):
+    path = tree / "intel-rapl:0" / "energy_uj"
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(str(uj))
+    tmp.replace(path)  # atomic: a reader never sees a half-written file
+
+
+def test_a_machines_counter_is_split_among_its_generations_never_twice(ray_cluster, prompts, tmp_path, monkeypatch):
+    """RAPL is not readable here: a synthetic powercap tree, incremented by a thread during the
+    run, stands for the package counter. Both nodes are on this machine: one reader."""
+    tree = tmp_path / "powercap"
+    (tree / "intel-rapl:0").mkdir(parents=True)
+    (tree / "intel-rapl:0" / "name").write_text("package-0")
+    (tree / "intel-rapl:0" / "max_energy_range_uj").write_text(str(10**12))
+    _write_uj(tree, 0)
+    monkeypatch.setenv("GREENPROMPT_POWERCAP_DIR", str(tree))
+    log, stop = [(time.time(), 0)], threading.Event()
+
+    def power():
+        uj = 0
+        while not stop.wait(0.002):
+            uj += 1000  # 1 mJ a tick
+            _write_uj(tree, uj)
+            log.append((time.time(), uj))
+
+    thread = threading.Thread(target=power)
+    thread.start()
+    executor = RayExecutor(backend_factory=FakeBackend)
+    try:
+        result = run_comparison(Config(prompts=str(prompts), store=str(tmp_path / "c.db"), no_cache=True, limit=10),
+                                executor=executor)
+    finally:
+        executor.shutdown()
+        stop.set()
+        thread.join()
+    ((t0, j0), (t1, j1)), = executor.windows.values()  # one reader for the machine's two nodes
+
+    def written(t):  # the tree's value at time t, in J
+        return max(uj for when, uj in log if when <= t) / 1e6
+
+    assert {g.energy_method for g in result.generations} == {"measured"} and len(result.generations) == 20
+    assert len({g.node_id for g in result.generations}) == 2 and "split" in result.energy.description
+    idle = sum(part.idle.energy_j for part in executor.nodes())
+    gens = sum(g.energy_j for g in result.generations)
+    assert gens > 0 and idle > 0
+    assert gens + idle == pytest.approx(j1 - j0, abs=1e-9)  # conservation: every joule once
+    assert j1 - j0 == pytest.approx(written(t1) - written(t0), abs=0.005)  # ...and the tree's own increase
