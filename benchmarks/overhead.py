@@ -27,8 +27,9 @@ def read_rows(n: int) -> list[dict]:
         return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[:n]
 
 
-def hand_written(llm, variants, rows) -> list[str]:
-    """What a user would write without greenprompt."""
+def hand_written(llm, variants, rows) -> list[tuple[str, str]]:
+    """What a user would write without greenprompt: (variant name, output) per generation
+    (also benchmarks/scale_out.py's plain processes)."""
     outputs = []
     for row in rows:
         for v in variants:
@@ -37,7 +38,7 @@ def hand_written(llm, variants, rows) -> list[str]:
             ]
             llm.reset()  # standalone: no prefix reuse from the previous request
             out = llm.create_chat_completion(messages=messages, max_tokens=v["max_tokens"], temperature=0.0, seed=0)
-            outputs.append(out["choices"][0]["message"]["content"])
+            outputs.append((v["name"], out["choices"][0]["message"]["content"]))
     return outputs
 
 
@@ -101,7 +102,7 @@ def main() -> None:
     def run_hand(half: int) -> None:
         t = time.perf_counter()
         llm = llama_cpp.Llama(model_path=model, n_ctx=2048, seed=0, verbose=False, **threads)
-        outputs["hand-written"] += hand_written(llm, variants, halves[half])
+        outputs["hand-written"] += [output for _, output in hand_written(llm, variants, halves[half])]
         llm.close()
         timings["hand-written"] += time.perf_counter() - t
 

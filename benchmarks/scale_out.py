@@ -57,6 +57,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from overhead import hand_written  # the same hand-written loop (benchmarks/ is this script's folder)
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SST2 = ROOT.parent / "shared" / "datasets" / "sst2-dev.tsv"
@@ -92,20 +94,6 @@ def read_rows(path: Path, n: int | None) -> list[dict]:
         else:
             rows = list(csv.DictReader(f))
     return rows if n is None else rows[:n]
-
-
-def hand_written(llm, variants, rows) -> list[tuple[str, str]]:
-    """What a user would write without greenprompt (benchmarks/overhead.py's loop)."""
-    outputs = []
-    for row in rows:
-        for v in variants:
-            messages = ([{"role": "system", "content": v["system"]}] if v["system"] else []) + [
-                {"role": "user", "content": v["template"].replace("{{ text }}", row["text"])}
-            ]
-            llm.reset()  # standalone: no prefix reuse from the previous request
-            out = llm.create_chat_completion(messages=messages, max_tokens=v["max_tokens"], temperature=0.0, seed=0)
-            outputs.append((v["name"], out["choices"][0]["message"]["content"]))
-    return outputs
 
 
 def plain_process(job: tuple[str, list[dict], list[dict]]) -> list[tuple[str, str]]:
