@@ -100,7 +100,8 @@ def start_ray(address: str | None) -> bool:
     if ray.is_initialized():
         return False
     options = {"_node_ip_address": LOOPBACK} if loopback else {}
-    if address is None:
+    if address is None:  # "local": a new instance; ray.init(address=None) joins a running one found in /tmp/ray
+        address = "local"
         options.update(include_dashboard=False)
     ray.init(address=address, log_to_driver=False, configure_logging=False, **options)
     return True

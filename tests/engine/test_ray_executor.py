@@ -223,3 +223,23 @@ def test_a_machines_counter_is_split_among_its_generations_never_twice(ray_clust
     assert gens > 0 and idle > 0
     assert gens + idle == pytest.approx(j1 - j0, abs=1e-9)  # conservation: every joule once
     assert j1 - j0 == pytest.approx(written(t1) - written(t0), abs=0.005)  # ...and the tree's own increase
+
+
+def test_without_an_address_greenprompt_starts_its_own_instance_even_beside_a_running_one(ray_cluster):
+    """--ray-address unset means a new local instance: ray.init(address=None) would join the
+    cluster found in /tmp/ray/ray_current_cluster (here the session's; it made the docs'
+    `--executor ray --workers 1` take this cluster's CPUs and stall the other Ray tests)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import ray\n"
+        "from greenprompt.engine.ray_executor import start_ray\n"
+        "assert start_ray(None)\n"
+        "print(ray.get_runtime_context().gcs_address)\n"
+        "ray.shutdown()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    own = out.stdout.strip().splitlines()[-1]
+    assert own.startswith("127.0.0.1:") and own != ray_cluster.address, (own, ray_cluster.address)
