@@ -11,7 +11,7 @@ Issue 15's measurement. Two cases, each run four ways in this one process, in th
   plain    two plain one-thread processes (multiprocessing, spawn) splitting the rows in
            halves, each the hand-written llama-cpp-python loop of benchmarks/overhead.py
            (no metering, no store): the most a user gets from two cores without greenprompt
-  ray      compare(..., workers=2, threads=1) with --executor ray (GREENPROMPT_EXECUTOR=ray):
+  ray      compare(..., executor="ray", workers=2, threads=1):
            greenprompt starts Ray itself
   cluster  a two-node simulated cluster (ray.cluster_utils.Cluster, one CPU per node, every
            node on 127.0.0.1, dashboard off), compare(..., ray_address=cluster.address)
