@@ -77,21 +77,41 @@ def _start(store, *args, env=None):
     return start_greenprompt("compare", EXAMPLE, "--store", store, "--json", "--bootstrap", 200, *args, env=env)
 
 
-@pytest.fixture
-def steady_counter(tmp_path, monkeypatch):
+def _steady_powercap(folder) -> dict[str, str]:
     """A RAPL counter that never moves: every generation measures 0 J, so the ranking
     depends on quality alone and two separate runs can be compared exactly (the real
     energy of two runs differs by measurement noise, which is not what is tested here)."""
-    root = tmp_path / "powercap" / "intel-rapl:0"
+    root = folder / "powercap" / "intel-rapl:0"
     root.mkdir(parents=True)
     (root / "energy_uj").write_text("1000")
     (root / "max_energy_range_uj").write_text("1000000000")
-    monkeypatch.setenv("GREENPROMPT_POWERCAP_DIR", str(root.parent))
     return {"GREENPROMPT_POWERCAP_DIR": str(root.parent)}
 
 
+@pytest.fixture
+def steady_counter(tmp_path, monkeypatch):
+    env = _steady_powercap(tmp_path)
+    monkeypatch.setenv("GREENPROMPT_POWERCAP_DIR", env["GREENPROMPT_POWERCAP_DIR"])
+    return env
+
+
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory):
+    """The uninterrupted run every kill-and-resume case must reproduce (made once: the three
+    signals compare against the same reference)."""
+    folder = tmp_path_factory.mktemp("clean-run")
+    store = folder / "clean.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GREENPROMPT_POWERCAP_DIR", _steady_powercap(folder)["GREENPROMPT_POWERCAP_DIR"])
+        doc = json.loads(invoke("compare", EXAMPLE, "--limit", 4, "--store", store, "--json", "--bootstrap", 200).stdout)
+    with sqlite3.connect(store) as db:
+        outputs = [json.loads(d)["output"] for (d,) in db.execute("SELECT data FROM generations ORDER BY seq")]
+    return doc, outputs
+
+
+@pytest.mark.xdist_group("resume-after-a-kill")  # one worker makes the shared clean run once
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
-def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, steady_counter):
+def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, steady_counter, clean_run):
     store = tmp_path / "runs.db"
     proc = _start(store, "--limit", "4", env=steady_counter)
     wait_for_generations(proc, store, 5)
@@ -118,8 +138,7 @@ def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, stead
     assert resumed["run_id"] == run_id and resumed["totals"]["generations"] == 16 and not resumed["interrupted"]
     assert resumed["totals"]["cached"] == 0
 
-    clean = json.loads(invoke("compare", EXAMPLE, "--limit", 4, "--store", tmp_path / "clean.db", "--json",
-                              "--bootstrap", 200).stdout)
+    clean, clean_outputs = clean_run
 
     def outcome(doc):
         return [(v["name"], v["quality"], v["pareto_rank"], v["on_frontier"], v["prompt_tokens"], v["completion_tokens"])
@@ -128,9 +147,6 @@ def test_resume_after_a_kill_gives_the_uninterrupted_result(tmp_path, sig, stead
     assert resumed["energy_method"] == clean["energy_method"] == "measured"
     assert outcome(resumed) == outcome(clean)
     resumed_outputs = [json.loads(after[s])["output"] for s in sorted(after)]
-    clean_store = tmp_path / "clean.db"
-    with sqlite3.connect(clean_store) as db:
-        clean_outputs = [json.loads(d)["output"] for (d,) in db.execute("SELECT data FROM generations ORDER BY seq")]
     assert resumed_outputs == clean_outputs
 
 
