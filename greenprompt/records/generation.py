@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from typing import Any, Sequence
 
@@ -128,8 +128,9 @@ class Generation:
     def to_dict(self) -> dict[str, Any]:
         """The stored and exported form: every field but `role`, which the variant's name
         carries (`label`: the shape stores and exports have always had)."""
-        data = asdict(self)
-        del data["role"]
+        # every field is a plain value: a shallow copy is the same dict as dataclasses.asdict's
+        # deep one, at a fifth of its cost (it was a fifth of the driver's time per generation)
+        data = {name: getattr(self, name) for name in _STORED_FIELDS}
         data["variant"] = self.label
         return data
 
@@ -155,6 +156,7 @@ class Generation:
 
 
 _GENERATION_FIELDS = {f.name for f in fields(Generation)}
+_STORED_FIELDS = tuple(f.name for f in fields(Generation) if f.name != "role")  # in declaration order
 
 
 # Above this wall-time-weighted mean share of the CPU used by others, a run's CPU-time energy
