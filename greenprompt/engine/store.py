@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from greenprompt.engine.migrations import migrate
+from greenprompt.inputs.processes import pid_alive
 from greenprompt.records import FootprintSegment, Generation, RunHeader
 from greenprompt.records.errors import GreenPromptError
 
@@ -105,18 +106,6 @@ def generation_to_json(g: Generation) -> str:
 
 def generation_from_json(text: str) -> Generation:
     return Generation.from_dict(json.loads(text))
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class RunStore:
@@ -274,7 +263,7 @@ class RunStore:
     @staticmethod
     def _row(r: Iterable) -> RunRow:
         id_, created, status, pid, host, prompt_set, dataset, model, variants, n_jobs, n_done = r
-        if status == RUNNING and host == socket.gethostname() and not _pid_alive(pid):
+        if status == RUNNING and host == socket.gethostname() and not pid_alive(pid):
             status = KILLED  # its process is gone without saying so: resumable
         return RunRow(id_, created, status, prompt_set, dataset, model, json.loads(variants), n_jobs, n_done)
 

@@ -7,18 +7,22 @@ writes (MANIFEST) or, for exports written before the manifest, by results.csv an
 generations.jsonl, and in both cases only when every entry in it is a name an export
 writes (a file of the user's would otherwise be deleted with it). The new files go to a
 temporary folder beside the target, which then takes the target's place: an export
-interrupted while writing leaves the previous one as it was, never a mix of the two.
+interrupted while writing leaves the previous one as it was, never a mix of the two. The
+temporary folders are named after the process that made them (`.NAME.PID-XXXXXXXX.tmp`,
+`.old`): one left by a process that was killed is removed by the next export to NAME.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import uuid
 from pathlib import Path
 from typing import Callable
 
+from greenprompt.inputs.processes import pid_alive
 from greenprompt.records.errors import GreenPromptError
 
 MANIFEST = "greenprompt-export.json"
@@ -94,7 +98,7 @@ def prepare_export_dir(directory: str | Path) -> Path:
     parent = out.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        probe = parent / f".{out.resolve().name}.{uuid.uuid4().hex[:8]}.probe"
+        probe = _beside(out.resolve(), "probe")
         probe.mkdir()
         probe.rmdir()
     except OSError as e:
@@ -108,7 +112,8 @@ def write_folder(directory: str | Path, write: Callable[[Path], list[Path]]) -> 
     Returns the written paths as they are after the move."""
     out = prepare_export_dir(directory)
     target = out.resolve()
-    staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+    _sweep_leftovers(target)
+    staging = _beside(target, "tmp")
     try:
         staging.mkdir()  # honours the umask, as the folder a plain mkdir would make
         written = write(staging)
@@ -128,7 +133,7 @@ def _swap(staging: Path, target: Path, shown: Path) -> None:
         staging.rename(target)
         return
     check_replaceable(shown)  # again: files may have been added to it during the run
-    old = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.old"
+    old = _beside(target, "old")
     target.rename(old)
     try:
         staging.rename(target)
@@ -136,3 +141,22 @@ def _swap(staging: Path, target: Path, shown: Path) -> None:
         old.rename(target)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _beside(target: Path, kind: str) -> Path:
+    """A hidden working folder beside `target`, named after this process."""
+    return target.parent / f".{target.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.{kind}"
+
+
+def _sweep_leftovers(target: Path) -> None:
+    """Remove the working folders of exports to `target` whose process is gone (killed
+    between writing and the swap: SIGKILL runs no cleanup). A running export's are kept."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+)-[0-9a-f]{{8}}\.(tmp|old|probe)$")
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if match and not pid_alive(int(match.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)

@@ -2,6 +2,10 @@
 prompt files), any other non-empty folder is refused, an interrupted export leaves the
 previous one as it was, and every prompt file written reads back as a variant."""
 
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -105,6 +109,46 @@ def test_an_interrupted_export_leaves_the_previous_one(tmp_path, runs, monkeypat
         export_run(runs[1], out)
     assert _snapshot(out) == before
     assert [p.name for p in out.parent.iterdir()] == ["out"]
+
+
+_STUCK_EXPORT = """
+import sys, time
+from greenprompt.outputs.export_folder import write_folder
+write_folder(sys.argv[1], lambda d: [d.joinpath("results.csv").write_text("partial"), time.sleep(120)])
+"""
+
+
+def _stuck_export(out):
+    """A process writing an export to `out` that stops in the middle; (process, its folder)."""
+    seen = set(out.parent.iterdir()) if out.parent.exists() else set()
+    proc = subprocess.Popen([sys.executable, "-c", _STUCK_EXPORT, str(out)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        new = [p for p in out.parent.glob(".out.*.tmp") if p not in seen and (p / "results.csv").exists()]
+        if new:
+            return proc, new[0]
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the child never started its export")
+
+
+def test_a_killed_exports_leftovers_are_removed_by_the_next_export(tmp_path, runs):
+    out = tmp_path / "exports" / "out"
+    export_run(runs[0], out)
+    running, running_tmp = _stuck_export(out)
+    try:
+        killed, killed_tmp = _stuck_export(out)  # its own sweep kept the running export's folder
+        killed.send_signal(signal.SIGKILL)  # no cleanup runs
+        killed.wait()
+        assert killed_tmp.exists() and running_tmp.exists()
+        export_run(runs[1], out)
+        assert not killed_tmp.exists()  # its process is gone
+        assert running_tmp.exists()  # an export still in progress keeps its folder
+        assert sorted(p.name for p in out.parent.iterdir()) == sorted(["out", running_tmp.name])
+        assert len(load_prompt_set(out).variants) == 1
+    finally:
+        running.kill()
+        running.wait()
 
 
 def test_an_export_written_before_the_manifest_is_recognised(tmp_path, runs):
