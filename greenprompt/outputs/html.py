@@ -148,7 +148,8 @@ def write_html(result: RunResult, path: str | Path) -> Path:
         f"{html.escape(result.run_id)}</title><style>{_STYLE}</style></head><body>"
         f"<h1>greenprompt: quality vs carbon</h1><p class='meta'>{meta}</p>"
         f"{''.join(f'<p class=warning>{html.escape(w)}</p>' for w in notices.warning_lines(result))}"
-        f"<p id='chosen'>{html.escape(notices.chosen_line(result))}</p>{chart}"
+        f"<p id='chosen'>{html.escape(notices.chosen_line(result))}</p>"
+        f"<p id='footprint' class='meta'>{'<br>'.join(map(html.escape, notices.footprint_lines(result)))}</p>{chart}"
         f"<h2>Ranking</h2>{_table(doc)}{hosted_html(result)}<h2>Outputs</h2>{_items(result)}</body></html>"
     )
     return write_text(path, page)

@@ -30,27 +30,6 @@ def dropped_lines(variants, confidence: float) -> list[str]:
             for v in variants if v.dropped_at is not None]
 
 
-def footprint_lines(result: RunResult) -> list[str]:
-    f = result.footprint
-    if f is None:
-        return []
-    parts = ", ".join(
-        f"{name} {units.energy(span.energy_j)} / {units.duration(span.wall_s)}"
-        for name, span in (("model load", f.model_load), ("prefix fill", f.prefix_fill), ("generations", f.generations),
-                           ("overhead", f.overhead))
-        if name != "prefix fill" or result.serving == PREFIX_CACHE
-    )
-    lines = [
-        f"Experiment footprint: {units.energy(f.total.energy_j)}, {units.carbon(f.total.gco2e)} CO2e, "
-        f"{units.duration(f.total.wall_s)} ({parts})"
-    ]
-    if f.payback_queries is not None:
-        lines.append(f"Payback: {f.payback_queries:,.0f} production queries repay this experiment ({f.payback_reason}).")
-    else:
-        lines.append(f"Payback: none ({f.payback_reason}).")
-    return lines
-
-
 def energy_model_line(result: RunResult) -> str:
     fit = result.energy_fit
     if fit is None:
@@ -83,7 +62,7 @@ def print_report(result: RunResult, console: Console) -> None:
             console.rule(f"serving profile: {other.serving}")
             console.print(Text(serving_line(other), style="dim"))
             _print_tables(results_tables(other, console, variant_ids(result)), console)
-            for line in footprint_lines(other):
+            for line in notices.footprint_lines(other):
                 console.print(Text(line))
             _run_line(other, console)
         console.rule("serving profiles side by side")
@@ -135,7 +114,7 @@ def _print_profile(result: RunResult, console: Console) -> None:
     _print_tables(projection_tables(result, console), console)
     print_hosted(result, console)  # projections, after every measured figure of the variants
     console.print(Text(energy_model_line(result), style="dim"))
-    for line in footprint_lines(result):
+    for line in notices.footprint_lines(result):
         console.print(Text(line))
     console.print(Text(notices.chosen_line(result)))
     _run_line(result, console)

@@ -1,6 +1,7 @@
 """`greenprompt report`: a self-contained HTML page opened for real in headless Chromium
 with the network cut off, and static PNG/SVG charts."""
 
+import html
 import json
 import re
 import shutil
@@ -37,6 +38,12 @@ def test_html_is_self_contained(report):
     for v in doc["variants"]:
         assert v["name"] in page
     assert page.count("<tr><td>") >= doc["totals"]["generations"]  # the per-item view
+    # what the experiment cost and when it pays back, as the terminal says it
+    footprint = re.search(r"<p id='footprint'[^>]*>(.*?)</p>", page).group(1)
+    assert footprint.startswith("Experiment footprint: ") and "model load" in footprint
+    payback = doc["experiment"]["payback_queries"]
+    assert (f"Payback: {payback:,.0f} production queries" if payback is not None else "Payback: none (") in footprint
+    assert html.escape(doc["experiment"]["payback_reason"]) in footprint
 
 
 def test_static_images(report):
