@@ -84,7 +84,8 @@ def burn_cpu(seconds: float) -> None:
 class ScriptedBackend:
     """Deterministic answers and CPU cost per variant, chosen by the prompt's first word:
     `<tag>: <item number> ...`. Each tag maps to (how often it is right, milliseconds of
-    CPU per call). It is its own factory: pass the instance as backend_factory."""
+    CPU per call[, words the answer goes on for after yes/no]). It is its own factory: pass
+    the instance as backend_factory."""
 
     metadata = {"general.name": "scripted"}
     has_chat_template = True
@@ -98,12 +99,13 @@ class ScriptedBackend:
 
     def generate(self, request):
         tag, _, rest = request.text.partition(":")
-        right_share, cpu_ms = self.plan[tag]
+        right_share, cpu_ms, *more = self.plan[tag]
+        words = more[0] if more else 0
         self.calls.append(tag)
         item = int(rest.strip().split()[0])
         right = (item * 7919 % 100) < right_share * 100  # deterministic, spread over items
         burn_cpu(cpu_ms / 1000)
-        return BackendOutput("yes" if right else "no", 10, 1, 0.0, 0.0, "stop")
+        return BackendOutput(("yes" if right else "no") + " so" * words, 10, 1 + words, 0.0, 0.0, "stop")
 
     def close(self):
         pass

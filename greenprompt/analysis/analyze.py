@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from greenprompt.analysis.energy_fit import fit_energy
-from greenprompt.analysis.hosted import frontier_cost, variant_hosted
+from greenprompt.analysis.hosted import frontier_cost, race_generations, variant_hosted
 from greenprompt.analysis.projection import project
 from greenprompt.analysis.race import Drops, replay_drops
 from greenprompt.analysis.stats import bootstrap, collect
@@ -44,8 +44,9 @@ def analyze(
     only, never on a cascade's sums of them. `dropped` holds racing's decisions; a raced
     run without them has them re-decided from its records (`race.replay_drops`)."""
     if dropped is None and options.strategy == "race":
+        raced = race_generations(generations, options.frontier_on, options.hosted_zone)
         dropped = replay_drops(
-            names, generations, scores, options.repeats, options.race_confidence, options.seed, options.race_margin
+            names, raced, scores, options.repeats, options.race_confidence, options.seed, options.race_margin
         )
     dropped = dropped or {}
     variants, recommended = summarize(names, generations, scores, options.min_quality, dropped, frontier_cost(options))

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
+from greenprompt.analysis.hosted import race_generations
 from greenprompt.analysis.race import dominated_with_confidence
 from greenprompt.analysis.scoring import get_scorer
 from greenprompt.engine.cascade_jobs import verifier_job
@@ -226,6 +227,7 @@ def _race_check(state: RunState, names: Sequence[str]) -> dict[str, str]:
     active = [n for n in names if n not in state.dropped]
     gens = [g for _, g in sorted(state.by_seq.items()) if g.role is JobRole.ANSWER and g.variant in active]
     scores = [0.0 if g.error else scorer(g.output, g.target) for g in gens]
+    gens = race_generations(gens, config.frontier_on, config.hosted_zone)  # the carbon the frontier ranks on
     return dominated_with_confidence(
         active, gens, scores, config.repeats, config.race_confidence, config.seed, config.race_margin
     )

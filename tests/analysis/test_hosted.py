@@ -86,3 +86,21 @@ def test_frontier_on_hosted_ranks_on_the_projected_carbon():
     assert by_name["long"].hosted[0].completion_tokens == 300
     # the measured figures are untouched by the projection
     assert [(v.name, v.gco2e) for v in hosted.variants] == [(v.name, v.gco2e) for v in local.variants]
+
+
+def test_a_stored_races_drops_are_replayed_on_the_frontiers_carbon():
+    # `wordy` stopped after 10 of 20 items: on the hosted model its 300-token answers make it
+    # dominated by `terse` (equal quality), so the replay names the drop; on the measured
+    # carbon it was the greener one, so it is only incomplete there.
+    gens, scores = [], []
+    for item in range(20):
+        gens.append(gen("terse", item, 4.0, completion_tokens=1))
+        scores.append(1.0)
+        if item < 10:
+            gens.append(gen("wordy", item, 1.0, completion_tokens=300))
+            scores.append(1.0)
+    common = dict(n_bootstrap=0, strategy="race", hosted=(SMALL,))
+    hosted = analyze(["terse", "wordy"], gens, scores, AnalysisOptions(**common, frontier_on=f"hosted:{SMALL}"))
+    local = analyze(["terse", "wordy"], gens, scores, AnalysisOptions(**common))
+    assert {v.name: (v.dropped_at, v.dropped_by) for v in hosted.variants if v.dropped_at} == {"wordy": (10, "terse")}
+    assert not any(v.dropped_at for v in local.variants)

@@ -102,3 +102,20 @@ def test_an_indifference_margin_drops_a_costlier_variant_of_equal_quality():
 def test_a_margin_never_drops_a_variant_that_is_clearly_better():
     gens, scores = synthetic({"green": (0.3, 1.0), "best": (0.95, 3.0)}, n=60, seed=4)
     assert dominated_with_confidence(["green", "best"], gens, scores, repeats=1, level=0.95, margin=0.1) == {}
+
+
+@pytest.mark.parametrize("frontier_on, survivor", [(None, "wordy"), ("hosted:openai/gpt-4o-mini", "terse")])
+def test_racing_drops_on_the_carbon_the_frontier_ranks_on(tmp_path, frontier_on, survivor):
+    # Both always right. `wordy` costs a quarter of the CPU here but answers in 61 tokens;
+    # `terse` answers in 1, so on a hosted model (whose cost grows with the answer) it is
+    # the greener one. Racing must drop the one the chosen frontier calls dominated.
+    plan = {"wordy": (1.0, 2.0, 60), "terse": (1.0, 8.0, 0)}
+    (tmp_path / "d.csv").write_text("n,target\n" + "\n".join(f"{i},yes" for i in range(30)) + "\n")
+    variants = "\n".join(f"  - {{name: {t}, template: '{t}: {{{{ n }}}}'}}" for t in plan)
+    (tmp_path / "set.yaml").write_text(f"dataset: d.csv\nscorer: contains\nvariants:\n{variants}\n")
+    hosted = () if frontier_on is None else ("openai/gpt-4o-mini",)
+    config = Config(prompts=str(tmp_path / "set.yaml"), bootstrap=0, no_cache=True, strategy="race", block=5,
+                    store=str(tmp_path / "r.db"), hosted=hosted, frontier_on=frontier_on)
+    result = run_comparison(config, executor=LocalExecutor(ScriptedBackend(plan)))
+    dropped = {v.name: v.dropped_by for v in result.variants if v.dropped_at is not None}
+    assert dropped == {({"wordy", "terse"} - {survivor}).pop(): survivor}
