@@ -95,10 +95,11 @@ def steady_counter(tmp_path, monkeypatch):
     return env
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean_run(tmp_path_factory):
-    """The uninterrupted run every kill-and-resume case must reproduce (made once: the three
-    signals compare against the same reference)."""
+    """The uninterrupted run every kill-and-resume case must reproduce, made once per worker
+    (session scope: xdist may run other modules' tests between the three signals, which
+    would tear a module-scoped fixture down and make it again)."""
     folder = tmp_path_factory.mktemp("clean-run")
     store = folder / "clean.db"
     with pytest.MonkeyPatch.context() as patch:
