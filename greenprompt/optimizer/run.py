@@ -12,7 +12,7 @@ from greenprompt.inputs.carbon import gco2e
 from greenprompt.inputs.hosted_models import frontier_spec
 from greenprompt.inputs.prompt_sets import load_prompt_set
 from greenprompt.inputs.resolve import resolve_inputs
-from greenprompt.optimizer.confirm import Confirmation, candidates, claim_note, confirm, outcome_note
+from greenprompt.optimizer.confirm import Confirmation, candidates, claim_note, confirm, outcome_note, resolution_note
 from greenprompt.optimizer.rewrites import REWRITES, RewriteContext, unknown_rewrites
 from greenprompt.optimizer.scoring_pass import MeteredCompressor
 from greenprompt.optimizer.search import SearchState, frontier, search_rounds
@@ -135,7 +135,9 @@ def payback(state: SearchState, conf: Confirmation, energy_j: float | None) -> f
 def assemble(state: SearchState, conf: Confirmation, n_search: int, n_test: int, compress: tuple | None) -> OptimizeResult:
     front = tuple(m.variant.name for m in frontier(list(state.measured.values()), state.cost))
     spent = footprint(state, conf, compress)
-    notes = [n for n in (outcome_note(state, conf), claim_note(n_test), f"the search stopped: {state.stop_reason}") if n]
+    resolution = resolution_note(n_test, state.config.max_quality_loss)
+    notes = [n for n in (outcome_note(state, conf), claim_note(n_test), resolution,
+                         f"the search stopped: {state.stop_reason}") if n]
     return OptimizeResult(
         baseline=state.baseline.name,
         recommended=conf.winner or state.baseline.name,
